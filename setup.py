@@ -1,0 +1,31 @@
+from pathlib import Path
+
+from setuptools import find_packages, setup
+
+setup(
+    name="swap_plugin",
+    version="0.1.0",
+    description="SWAP-Score, regularised SWAP-Score and SWAP-NAS (ICLR 2024) for NASLib and standalone use",
+    long_description=Path(__file__).with_name("README.md").read_text(encoding="utf-8")
+    if Path(__file__).with_name("README.md").exists() else "",
+    long_description_content_type="text/markdown",
+    license="Apache-2.0",
+    python_requires=">=3.10",
+    packages=find_packages(include=["swap_plugin", "swap_plugin.*"]),
+    install_requires=[
+        "torch>=2.1",
+        "numpy>=1.23",
+        "scipy>=1.9",
+        "tqdm>=4.60",
+        "pyyaml>=6.0",
+        "pandas>=1.5",
+        "nasbench-pytorch>=1.3.1",
+    ],
+    extras_require={
+        # torchvision, and what NASLib imports at module level (NASLib itself is not on PyPI)
+        "naslib": ["torchvision", "ConfigSpace", "fvcore", "scikit-learn"],
+        "plot": ["matplotlib>=3.5"],
+        "dev": ["pytest>=7", "hypothesis>=6", "matplotlib>=3.5"],
+    },
+    entry_points={"console_scripts": ["swap-nas=swap_plugin.cli:main"]},
+)

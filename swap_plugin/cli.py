@@ -1,0 +1,113 @@
+"""``swap-nas``: score, correlate, search, train, heatmap. Each command parses its flags
+and calls one library function; no logic lives here."""
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import sys
+from typing import List, Optional
+
+
+def _add_scoring_flags(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("scoring")
+    g.add_argument("--dataset", default="cifar10", help="cifar10 | cifar100 | ImageNet16-120 | imagenet (normalisation, default images)")
+    g.add_argument("--n", type=int, default=32, help="S, number of input images (default 32)")
+    g.add_argument("--data", default=None, help="image source: .npz, CIFAR/ImageNet16 root or image folder (default: SWAP_DATA_DIR images)")
+    g.add_argument("--image-size", type=int, default=None, help="resize inputs to this many pixels per side")
+    g.add_argument("--seed", type=int, default=0, help="seed for image choice and re-initialisation")
+    g.add_argument("--repeats", type=int, default=1, help="scorings averaged (re-initialised when --init gaussian)")
+    g.add_argument("--init", choices=["none", "gaussian"], default="none", help="none: current weights; gaussian: official re-init")
+    g.add_argument("--mode", choices=["model", "train", "eval"], default="train",
+                   help="BatchNorm mode while scoring (paper/official: train = batch statistics)")
+    g.add_argument("--mu", type=float, default=None, help="regulariser centre μ, in --size-unit")
+    g.add_argument("--sigma", type=float, default=None, help="regulariser width σ, in --size-unit")
+    g.add_argument("--formula", choices=["paper", "official"], default="paper", help="paper: exp(-((Θ-μ)/σ)²); official: exp(-(Θ-μ)²/σ)")
+    g.add_argument("--size-unit", choices=["M", "K"], default="M", help="unit of Θ, μ, σ: M millions (paper, NASLib), K thousands (official code)")
+    g.add_argument("--device", default=None, help="cpu | cuda (default: where the model is, cpu)")
+
+
+def _load_callable(spec: str):
+    if ":" not in spec:
+        raise SystemExit(f"--model must look like package.module:callable, got {spec!r}")
+    mod, attr = spec.split(":", 1)
+    sys.path.insert(0, ".")
+    try:
+        obj = importlib.import_module(mod)
+        for part in attr.split("."):
+            obj = getattr(obj, part)
+    except (ImportError, AttributeError) as err:
+        raise SystemExit(f"--model {spec!r}: cannot import it ({err}); run from the folder "
+                         "that holds the module or install its package")
+    return obj
+
+
+def cmd_score(args) -> int:
+    from .data import load_batch
+    from .metric import SwapScorer
+
+    if args.model:
+        model = _load_callable(args.model)(**json.loads(args.model_kwargs))
+        what = args.model
+    elif args.space:
+        from .spaces import get_space
+
+        space = get_space(args.space)
+        arch = space.from_str(args.arch) if args.arch else space.sample(__import__("numpy").random.default_rng(args.seed))
+        model = space.build(arch, args.task or args.dataset)
+        what = f"{args.space} {space.to_str(arch)}"
+    else:
+        raise SystemExit("give --model package.module:callable or --space NAME [--arch ...]")
+    x = load_batch(args.dataset, args.n, source=args.data, seed=args.seed, size=args.image_size)
+    scorer = SwapScorer(x, repeats=args.repeats, init=None if args.init == "none" else args.init,
+                        seed=args.seed, device=args.device, mode=None if args.mode == "model" else args.mode,
+                        mu=args.mu, sigma=args.sigma, formula=args.formula, size_unit=args.size_unit)
+    r = scorer.score(model)
+    if args.json:
+        print(json.dumps({"model": what, **r.as_dict()}, indent=2))
+    else:
+        print(f"model     {what}")
+        print(f"swap Ψ    {r.swap:.2f}   (S={r.samples} images, V={r.units} units, {r.repeats} repeat(s))")
+        if r.reg_swap is not None:
+            print(f"reg_swap  {r.reg_swap:.2f}   (f(Θ)={r.regulariser:.4f}, μ={args.mu}, σ={args.sigma} {args.size_unit}, {args.formula} formula)")
+        print(f"params Θ  {r.params:.6g} {args.size_unit}")
+        print(f"time      {r.seconds * 1000:.1f} ms")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="swap-nas", description="SWAP-Score and SWAP-NAS (ICLR 2024)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("score", help="score one model: Ψ, Ψ', Θ, time")
+    p.add_argument("--model", help="package.module:callable returning an nn.Module")
+    p.add_argument("--model-kwargs", default="{}", help="JSON keyword arguments for --model")
+    p.add_argument("--space", help="a search space (nb201, nb101, darts, tnb101_micro, tnb101_macro)")
+    p.add_argument("--arch", help="architecture in the space's own string form (default: a random one)")
+    p.add_argument("--task", help="dataset/task the network is built for (default --dataset)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    _add_scoring_flags(p)
+    p.set_defaults(func=cmd_score)
+
+    for name in ("correlate", "search", "train", "heatmap"):
+        try:
+            mod = importlib.import_module(f"swap_plugin.commands.{name}")
+        except ModuleNotFoundError as err:
+            if err.name != f"swap_plugin.commands.{name}":
+                raise
+            continue
+        mod.add_parser(sub, _add_scoring_flags)
+    return parser
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except (ValueError, FileNotFoundError, KeyError, TypeError) as err:
+        print(f"swap-nas {args.command}: error: {err}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,81 @@
+"""Which activations SWAP hooks, and how their outputs become bits.
+
+ReLU family (paper): the post-activation value is binarised, ``> 0 -> 1``.
+Smooth activations (opt-in, the paper's future work): their *pre*-activation sign is
+used, since GELU/SiLU outputs are negative for some positive-looking codes.
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Callable, Iterator, List, Tuple
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from torch.overrides import TorchFunctionMode
+
+RELU_FAMILY: Tuple[type, ...] = (nn.ReLU, nn.ReLU6, nn.LeakyReLU, nn.PReLU, nn.RReLU)
+SMOOTH_FAMILY: Tuple[type, ...] = (nn.GELU, nn.SiLU, nn.Hardswish, nn.Mish, nn.ELU,
+                                   nn.CELU, nn.SELU, nn.Softplus)
+
+# functional spellings captured when a model has no activation modules at all
+_FUNCTIONAL_RELUS = {
+    F.relu, F.relu_, torch.relu, torch.relu_, torch.Tensor.relu, torch.Tensor.relu_,
+    F.relu6, F.leaky_relu, F.leaky_relu_, F.prelu, F.rrelu, F.rrelu_,
+}
+
+Sink = Callable[[torch.Tensor], None]
+
+
+def hookable_modules(model: nn.Module, include_smooth: bool = False) -> List[Tuple[str, nn.Module]]:
+    """The activation modules SWAP hooks, in registration order."""
+    kinds = RELU_FAMILY + (SMOOTH_FAMILY if include_smooth else ())
+    return [(n, m) for n, m in model.named_modules() if isinstance(m, kinds)]
+
+
+def binarise(t: torch.Tensor) -> torch.Tensor:
+    """``(S, ...)`` activations -> ``(S, units)`` contiguous bool, ``> 0 -> True``."""
+    return (t.detach() > 0).reshape(t.shape[0], -1).contiguous()
+
+
+@contextmanager
+def capture_activations(model: nn.Module, sink: Sink, *, include_smooth: bool = False) -> Iterator[int]:
+    """Within the block every hooked activation's bits go to ``sink``.
+
+    Hooks ReLU-family modules; a model without any is captured at the functional
+    level (``F.relu``, ``torch.relu``, ``Tensor.relu`` ...) instead. Yields the number of
+    hooked modules (0 in functional mode). Hooks are always removed, also on error.
+    """
+    modules = hookable_modules(model, include_smooth)
+    if not modules:
+        with _FunctionalCapture(sink):
+            yield 0
+        return
+
+    def post_hook(_m, _inp, out):
+        sink(binarise(out))
+
+    def pre_sign_hook(_m, inp, _out):  # smooth activations: sign of the input
+        sink(binarise(inp[0]))
+
+    handles = [m.register_forward_hook(post_hook if isinstance(m, RELU_FAMILY) else pre_sign_hook)
+               for _, m in modules]
+    try:
+        yield len(modules)
+    finally:
+        for h in handles:
+            h.remove()
+
+
+class _FunctionalCapture(TorchFunctionMode):
+    """Sees every torch call in the forward; forwards ReLU-family results to a sink."""
+
+    def __init__(self, sink: Sink):
+        super().__init__()
+        self.sink = sink
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        out = func(*args, **(kwargs or {}))
+        if func in _FUNCTIONAL_RELUS and isinstance(out, torch.Tensor) and out.dim() >= 1:
+            self.sink(binarise(out))
+        return out

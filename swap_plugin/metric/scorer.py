@@ -1,0 +1,284 @@
+"""SWAP-Score Ψ, regularised Ψ' and |A| for any PyTorch model.
+
+One :class:`SwapScorer` holds the input batch and the options; ``score(model)`` runs
+the forward pass(es) with activation hooks and returns a :class:`ScoreResult`.
+The caller's model is never changed: parameters, buffers (BatchNorm running
+statistics included) and train/eval mode are as before the call.
+"""
+from __future__ import annotations
+
+import copy
+import time
+from dataclasses import asdict, dataclass
+from typing import Callable, List, Optional
+
+import torch
+import torch.nn as nn
+
+from .activations import capture_activations, hookable_modules
+from .init import INITS, gaussian_init_, gaussian_parameters, repeat_generator
+from .params import check_unit, count_parameters
+from .patterns import SampleWisePatterns, StandardPatterns
+from .regulariser import FORMULAS, regulariser
+
+MODES = (None, "train", "eval")
+# upper bound on the bool activations kept at once when repeats are batched
+_BATCH_BYTES = 256 * 2**20
+
+
+@dataclass(frozen=True)
+class ScoreResult:
+    """One model's scores. ``params`` is Θ in ``size_unit`` ("M" millions, "K" thousands)."""
+
+    swap: float                      # Ψ, mean over repeats
+    params: float                    # Θ, auxiliary heads excluded
+    size_unit: str
+    units: int                       # V: hooked units per forward pass
+    samples: int                     # S
+    repeats: int
+    seconds: float                   # wall time of the whole score() call
+    per_repeat: tuple                # Ψ of each repeat (ints)
+    reg_swap: Optional[float] = None  # Ψ' = Ψ · f(Θ); None without μ, σ
+    regulariser: Optional[float] = None
+
+    def as_dict(self) -> dict:
+        d = asdict(self)
+        d["per_repeat"] = list(self.per_repeat)
+        return d
+
+
+def check_inputs(inputs) -> torch.Tensor:
+    """A clear error for every way an input batch can be unusable."""
+    if not isinstance(inputs, torch.Tensor):
+        raise TypeError(f"inputs must be a torch.Tensor of shape (S, C, H, W), got {type(inputs).__name__}")
+    if inputs.dim() < 2:
+        raise ValueError(f"inputs must have a batch dimension and at least one more (e.g. S x C x H x W); got shape {tuple(inputs.shape)}")
+    if inputs.shape[0] == 0 or inputs.numel() == 0:
+        raise ValueError("inputs is an empty batch: SWAP needs at least one sample (the paper uses 16-64 images)")
+    if not inputs.is_floating_point():
+        raise TypeError(f"inputs must be floating point (normalised images), got {inputs.dtype}; "
+                        "use swap_plugin.data.load_batch or convert with .float() and normalise")
+    if not torch.isfinite(inputs).all():
+        raise ValueError("inputs contain NaN or inf values; check the normalisation of your batch")
+    return inputs
+
+
+class SwapScorer:
+    """Scores many models on one input batch.
+
+    >>> import torch, torch.nn as nn
+    >>> net = nn.Sequential(nn.Conv2d(3, 4, 3), nn.ReLU())
+    >>> scorer = SwapScorer(torch.randn(8, 3, 6, 6), mu=0.0001, sigma=0.0001)
+    >>> r = scorer.score(net)
+    >>> r.units, r.samples, r.params  # 4 channels x 4 x 4 positions; 112 params in millions
+    (64, 8, 0.000112)
+    >>> 1 <= r.swap <= 64
+    True
+
+    Options (keyword-only):
+      repeats      number of scorings averaged; each re-initialises when ``init`` is set
+      init         None: score the model's current weights, one forward pass per repeat;
+                   "gaussian": official re-init (Conv/Linear N(0,1), norms 1/0) on a copy,
+                   seeded by (seed, repeat)
+      mode         None: the model's own train/eval mode; "train" or "eval" force one on
+                   the scored copy. Paper reproduction uses "train" (BatchNorm batch stats),
+                   as the official code does.
+      mu, sigma    regulariser centre and width, in ``size_unit``; both or neither
+      formula      "paper": exp(-((Θ-μ)/σ)²); "official": exp(-(Θ-μ)²/σ)
+      size_unit    "M" (millions, NASLib "MB", paper) or "K" (thousands, official code)
+      include_smooth  also hook GELU/SiLU/... (pre-activation sign)
+      batch_repeats   with init="gaussian": run the repeats in one vmapped forward
+                   (same integers as the loop); "auto" falls back to the loop if vmap fails
+    """
+
+    def __init__(self, inputs: torch.Tensor, *, repeats: int = 1, init: Optional[str] = None,
+                 seed: int = 0, device=None, mode: Optional[str] = None,
+                 mu: Optional[float] = None, sigma: Optional[float] = None,
+                 formula: str = "paper", size_unit: str = "M", include_smooth: bool = False,
+                 batch_repeats="auto"):
+        self.inputs = check_inputs(inputs)
+        if not isinstance(repeats, int) or repeats < 1:
+            raise ValueError(f"repeats must be a positive int, got {repeats!r}")
+        if init not in INITS:
+            raise ValueError(f"unknown init {init!r}; use None (current weights) or 'gaussian'")
+        if mode not in MODES:
+            raise ValueError(f"unknown mode {mode!r}; use None, 'train' or 'eval'")
+        if formula not in FORMULAS:
+            raise ValueError(f"unknown regulariser formula {formula!r}; use one of {FORMULAS}")
+        check_unit(size_unit)
+        if (mu is None) != (sigma is None):
+            raise ValueError("give both mu and sigma (regularised score) or neither (plain Ψ)")
+        if mu is not None:
+            regulariser(mu, mu, sigma, formula)  # validates mu and sigma
+        if batch_repeats not in (True, False, "auto"):
+            raise ValueError("batch_repeats must be True, False or 'auto'")
+        self.repeats, self.init, self.seed, self.mode = repeats, init, seed, mode
+        self.mu, self.sigma, self.formula, self.size_unit = mu, sigma, formula, size_unit
+        self.include_smooth = include_smooth
+        self.batch_repeats = batch_repeats
+        self.device = torch.device(device) if device is not None else None
+        self._inputs_on = {}
+
+    # ---- public -------------------------------------------------------------
+    def score(self, model: nn.Module) -> ScoreResult:
+        t0 = time.perf_counter()
+        counts = self._counts(model, SampleWisePatterns)
+        params = count_parameters(model, unit=self.size_unit)
+        swap = sum(c for c, _ in counts) / len(counts)
+        reg = factor = None
+        if self.mu is not None:
+            factor = regulariser(params, self.mu, self.sigma, self.formula)
+            reg = swap * factor
+        if self._device_of(model).type == "cuda":
+            torch.cuda.synchronize()
+        return ScoreResult(swap=swap, params=params, size_unit=self.size_unit, units=counts[0][1],
+                           samples=int(self.inputs.shape[0]), repeats=self.repeats,
+                           seconds=time.perf_counter() - t0, per_repeat=tuple(c for c, _ in counts),
+                           reg_swap=reg, regulariser=factor)
+
+    def activation_patterns(self, model: nn.Module) -> float:
+        """|A| of Def 3.1 (distinct per-sample patterns, ≤ S), mean over repeats."""
+        counts = self._counts(model, StandardPatterns)
+        return sum(c for c, _ in counts) / len(counts)
+
+    # ---- internals ----------------------------------------------------------
+    def _device_of(self, model: nn.Module) -> torch.device:
+        if self.device is not None:
+            return self.device
+        for t in model.parameters():
+            return t.device
+        for t in model.buffers():
+            return t.device
+        return torch.device("cpu")
+
+    def _x(self, device: torch.device) -> torch.Tensor:
+        key = str(device)
+        if key not in self._inputs_on:
+            self._inputs_on[key] = self.inputs.to(device)
+        return self._inputs_on[key]
+
+    def _counts(self, model: nn.Module, acc_cls) -> List[tuple]:
+        """[(count, units)] for each repeat."""
+        if not isinstance(model, nn.Module):
+            raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
+        device = self._device_of(model)
+        if self.init is None:
+            if _model_device(model) not in (None, device):
+                model = copy.deepcopy(model).to(device)  # never move the caller's model
+            return [self._forward_count(model, device, acc_cls) for _ in range(self.repeats)]
+        work = copy.deepcopy(model).to(device)
+        if self.mode is not None:
+            work.train(self.mode == "train")
+        out = [self._forward_count(_reinit(work, self.seed, 0), device, acc_cls)]
+        rest = list(range(1, self.repeats))
+        if rest and self.batch_repeats and hookable_modules(work, self.include_smooth):
+            try:
+                return out + self._batched_counts(work, device, acc_cls, rest, out[0][1])
+            except (RuntimeError, NotImplementedError, ValueError):
+                if self.batch_repeats is True:
+                    raise
+        return out + [self._forward_count(_reinit(work, self.seed, r), device, acc_cls) for r in rest]
+
+    @torch.no_grad()
+    def _forward_count(self, model: nn.Module, device, acc_cls) -> tuple:
+        x = self._x(device)
+        acc = acc_cls(x.shape[0], device)
+        saved = {n: b.clone() for n, b in model.named_buffers()}
+        was_training = model.training
+        if self.mode is not None:
+            model.train(self.mode == "train")
+        try:
+            with capture_activations(model, acc.add, include_smooth=self.include_smooth):
+                model(x)
+        finally:
+            model.train(was_training)
+            for n, b in model.named_buffers():
+                if n in saved:
+                    b.copy_(saved[n])
+        if acc.units == 0:
+            raise ValueError(
+                f"{type(model).__name__} has no ReLU-family activation to hook (no nn.ReLU/ReLU6/"
+                "LeakyReLU/PReLU module and no functional relu call in forward); SWAP is defined "
+                "on ReLU-family activations — pass include_smooth=True for GELU/SiLU networks")
+        return acc.count(), acc.units
+
+    @torch.no_grad()
+    def _batched_counts(self, work: nn.Module, device, acc_cls, repeats: List[int], units: int) -> List[tuple]:
+        """Several re-initialisations in one vmapped forward (grouped convolutions)."""
+        from torch.func import functional_call, vmap
+
+        x = self._x(device)
+        net = _without_running_stats(work) if work.training else work
+        fixed = {**dict(net.named_parameters()), **dict(net.named_buffers())}
+        chunk = max(1, _BATCH_BYTES // max(1, x.shape[0] * units))
+        results = []
+        for i in range(0, len(repeats), chunk):
+            rs = repeats[i:i + chunk]
+            news = [gaussian_parameters(net, repeat_generator(self.seed, r)) for r in rs]
+            stacked = {n: torch.stack([p[n] for p in news]) for n in news[0]}
+            const = {n: t for n, t in fixed.items() if n not in stacked}
+
+            def forward(params):
+                bits: List[torch.Tensor] = []
+                with capture_activations(net, bits.append, include_smooth=self.include_smooth):
+                    functional_call(net, {**const, **params}, (x,))
+                return tuple(bits)
+
+            layers = vmap(forward, randomness="error")(stacked)
+            for j in range(len(rs)):
+                acc = acc_cls(x.shape[0], device)
+                for layer in layers:
+                    acc.add(layer[j])
+                results.append((acc.count(), acc.units))
+        return results
+
+
+def _model_device(model: nn.Module) -> Optional[torch.device]:
+    for t in model.parameters():
+        return t.device
+    return None
+
+
+def _reinit(model: nn.Module, seed: int, repeat: int) -> nn.Module:
+    return gaussian_init_(model, seed, repeat)
+
+
+def _without_running_stats(model: nn.Module) -> nn.Module:
+    """Train-mode BatchNorm normalises with batch statistics either way; dropping the
+    running buffers removes the in-place update that vmap cannot batch."""
+    net = copy.deepcopy(model)
+    for m in net.modules():
+        if isinstance(m, nn.modules.batchnorm._BatchNorm):
+            m.track_running_stats = False
+            m.running_mean = m.running_var = m.num_batches_tracked = None
+    return net
+
+
+
+
+def swap_score(model: nn.Module, inputs: torch.Tensor, *, repeats: int = 1, init: Optional[str] = None,
+               seed: int = 0, device=None, **options) -> float:
+    """Ψ: distinct sample-wise activation patterns over all hooked units (mean over repeats).
+
+    >>> import torch, torch.nn as nn
+    >>> net = nn.Sequential(nn.Flatten(), nn.Linear(2, 3), nn.ReLU())
+    >>> with torch.no_grad():
+    ...     _ = net[1].weight.copy_(torch.tensor([[1., 0.], [0., 1.], [1., 1.]]))
+    ...     _ = net[1].bias.zero_()
+    >>> x = torch.tensor([[1., -1.], [-1., 1.]])  # unit patterns: (1,0), (0,1), (0,0)
+    >>> swap_score(net, x)
+    3.0
+    """
+    return SwapScorer(inputs, repeats=repeats, init=init, seed=seed, device=device, **options).score(model).swap
+
+
+def reg_swap_score(model: nn.Module, inputs: torch.Tensor, *, mu: float, sigma: float,
+                   formula: str = "paper", size_unit: str = "M", **options) -> float:
+    """Ψ' = Ψ · f(Θ); μ and σ in ``size_unit`` (see :func:`swap_plugin.regulariser`)."""
+    return SwapScorer(inputs, mu=mu, sigma=sigma, formula=formula, size_unit=size_unit,
+                      **options).score(model).reg_swap
+
+
+def activation_pattern_score(model: nn.Module, inputs: torch.Tensor, **options) -> float:
+    """|A| (Def 3.1): distinct standard activation patterns, one per sample, ≤ S."""
+    return SwapScorer(inputs, **options).activation_patterns(model)

@@ -1,0 +1,226 @@
+"""Ψ, Ψ', |A|: hand-computed cases, equality with the naive reference, invariants."""
+import math
+
+import pytest
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from hypothesis import given, settings, strategies as st
+
+from swap_plugin import (SwapScorer, activation_pattern_score, count_parameters, reg_swap_score,
+                         regulariser, swap_score)
+from swap_plugin.metric import naive_swap_score
+from swap_plugin.metric.patterns import pack_columns, StandardPatterns, SampleWisePatterns
+
+
+def small_net(c=4, bn=True, act=nn.ReLU):
+    layers = [nn.Conv2d(3, c, 3, padding=1), act()]
+    if bn:
+        layers = [nn.Conv2d(3, c, 3, padding=1, bias=False), nn.BatchNorm2d(c), act()]
+    return nn.Sequential(*layers, nn.Conv2d(c, c, 3, stride=2, padding=1), act(),
+                         nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(c, 5), act())
+
+
+# ---- hand-computed -----------------------------------------------------------
+def linear_relu(weight):
+    net = nn.Sequential(nn.Linear(len(weight[0]), len(weight), bias=False), nn.ReLU())
+    with torch.no_grad():
+        net[0].weight.copy_(torch.tensor(weight, dtype=torch.float32))
+    return net
+
+
+def test_hand_computed_patterns():
+    # units: x0, x1, -x0, x0+x1 ; samples (1,-1), (-1,1), (2,2)
+    net = linear_relu([[1, 0], [0, 1], [-1, 0], [1, 1]])
+    x = torch.tensor([[1., -1.], [-1., 1.], [2., 2.]])
+    # sample-wise patterns: x0>0 -> (1,0,1); x1>0 -> (0,1,1); -x0>0 -> (0,1,0); x0+x1>0 -> (0,0,1)
+    assert swap_score(net, x) == 4.0
+    # standard patterns per sample: (1,0,0,0), (0,1,1,0), (1,1,0,1) -> 3 distinct
+    assert activation_pattern_score(net, x) == 3.0
+    # duplicate unit (same weights twice) does not add a pattern
+    assert swap_score(linear_relu([[1, 0], [1, 0]]), x) == 1.0
+
+
+def test_zero_is_inactive():
+    # a unit that is exactly 0 on every sample has the all-zero pattern, like a negative one
+    net = linear_relu([[0, 0], [-1, -1]])
+    assert swap_score(net, torch.tensor([[1., 1.], [2., 3.]])) == 1.0
+
+
+def test_pack_columns_bits():
+    bits = torch.zeros(70, 2, dtype=torch.bool)
+    bits[0, 0] = bits[63, 0] = bits[64, 1] = bits[69, 1] = True
+    words = pack_columns(bits)
+    assert words.shape == (2, 2)
+    assert words[0].tolist() == [1 | -(1 << 63), 0]  # bits 0 and 63 (int64 sign bit)
+    assert words[1].tolist() == [0, 1 | (1 << 5)]
+
+
+# ---- equality with the naive reference ---------------------------------------
+@settings(max_examples=25, deadline=None)
+@given(s=st.integers(1, 256), c=st.integers(1, 6), hw=st.integers(1, 6), seed=st.integers(0, 10**6),
+       bn=st.booleans())
+def test_equals_naive_reference(s, c, hw, seed, bn):
+    torch.manual_seed(seed)
+    net = small_net(c, bn).train(s > 1)  # train-mode BatchNorm needs two samples
+    x = torch.randn(s, 3, hw, hw)
+    assert swap_score(net, x) == naive_swap_score(net, x)
+
+
+@settings(max_examples=15, deadline=None)
+@given(s=st.integers(1, 130), u=st.integers(1, 300), p=st.floats(0.05, 0.95), seed=st.integers(0, 10**6))
+def test_pattern_sets_equal_torch_unique(s, u, p, seed):
+    g = torch.Generator().manual_seed(seed)
+    bits = torch.rand(s, u, generator=g) < p
+    sw = SampleWisePatterns(s)
+    sw.add(bits[:, : u // 2])
+    sw.add(bits[:, u // 2:])
+    assert sw.count() == torch.unique(bits.T.to(torch.uint8), dim=0).shape[0]
+    sp = StandardPatterns(s)
+    sp.add(bits[:, :3])
+    sp.add(bits[:, 3:])
+    assert sp.count() == torch.unique(bits.to(torch.uint8), dim=0).shape[0]
+
+
+def test_functional_relu_is_captured():
+    class Functional(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv = nn.Conv2d(3, 4, 3)
+
+        def forward(self, x):
+            return torch.relu(F.relu(self.conv(x)) - 0.1).relu_()
+
+    torch.manual_seed(0)
+    f = Functional()
+    moduled = nn.Sequential(f.conv, nn.ReLU())
+    x = torch.randn(8, 3, 5, 5)
+    # three functional relus; the first equals the module version, later ones add subsets
+    assert swap_score(f, x) >= swap_score(moduled, x) > 0
+
+
+def test_smooth_activations_use_preactivation_sign():
+    torch.manual_seed(1)
+    gelu = small_net(3, bn=False, act=nn.GELU)
+    relu = small_net(3, bn=False, act=nn.ReLU)
+    relu.load_state_dict(gelu.state_dict())
+    x = torch.randn(10, 3, 4, 4)
+    with pytest.raises(ValueError, match="no ReLU-family activation"):
+        swap_score(gelu, x)
+    # first layer: GELU pre-activation sign == ReLU post-activation sign
+    g1, r1 = nn.Sequential(*list(gelu)[:2]), nn.Sequential(*list(relu)[:2])
+    assert swap_score(g1, x, include_smooth=True) == swap_score(r1, x)
+
+
+# ---- repeats, init, determinism ----------------------------------------------
+def test_gaussian_repeats_batched_equals_loop_and_is_seeded():
+    torch.manual_seed(0)
+    net = small_net(6)
+    x = torch.randn(16, 3, 8, 8)
+    loop = SwapScorer(x, repeats=6, init="gaussian", seed=3, mode="train", batch_repeats=False).score(net)
+    vm = SwapScorer(x, repeats=6, init="gaussian", seed=3, mode="train", batch_repeats=True).score(net)
+    assert loop.per_repeat == vm.per_repeat
+    assert loop.swap == sum(loop.per_repeat) / 6
+    again = SwapScorer(x, repeats=6, init="gaussian", seed=3, mode="train").score(net)
+    other = SwapScorer(x, repeats=6, init="gaussian", seed=4, mode="train").score(net)
+    assert again.per_repeat == loop.per_repeat
+    assert other.per_repeat != loop.per_repeat
+    # each repeat equals the naive reference on the same re-initialised weights
+    from swap_plugin.metric.init import gaussian_init_
+    import copy
+    for r in range(6):
+        m = gaussian_init_(copy.deepcopy(net).train(), 3, r)
+        assert naive_swap_score(m, x) == loop.per_repeat[r]
+
+
+def test_model_is_left_untouched():
+    torch.manual_seed(0)
+    net = small_net(4).eval()
+    net[1].running_mean.fill_(0.5)
+    before = {k: v.clone() for k, v in net.state_dict().items()}
+    x = torch.randn(12, 3, 6, 6)
+    for kw in ({}, {"mode": "train"}, {"init": "gaussian", "repeats": 3}):
+        swap_score(net, x, **kw)
+        assert not net.training
+        for k, v in net.state_dict().items():
+            assert torch.equal(v, before[k]), (kw, k)
+    net.train()
+    swap_score(net, x)
+    assert net.training and torch.equal(net[1].running_mean, before["1.running_mean"])
+
+
+def test_hooks_removed_when_forward_raises():
+    class Boom(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.act = nn.ReLU()
+
+        def forward(self, x):
+            self.act(x)
+            raise RuntimeError("boom")
+
+    b = Boom()
+    with pytest.raises(RuntimeError, match="boom"):
+        swap_score(b, torch.randn(2, 3))
+    assert not b.act._forward_hooks
+
+
+def test_train_vs_eval_mode_differs_as_documented():
+    torch.manual_seed(0)
+    net = small_net(8).eval()
+    x = torch.randn(16, 3, 8, 8) * 3 + 1
+    assert swap_score(net, x, mode="train") == naive_swap_score(net.train(), x)
+
+
+# ---- regulariser, parameters, errors ------------------------------------------
+def test_regulariser_formulas_and_reg_score():
+    assert regulariser(2.0, 1.0, 0.5) == pytest.approx(math.exp(-4))
+    assert regulariser(2.0, 1.0, 0.5, formula="official") == pytest.approx(math.exp(-2))
+    net = nn.Sequential(nn.Linear(10, 10), nn.ReLU())  # 110 parameters
+    x = torch.randn(7, 10)
+    psi = swap_score(net, x)
+    assert reg_swap_score(net, x, mu=110e-6, sigma=1e-6) == pytest.approx(psi)
+    assert reg_swap_score(net, x, mu=0.1, sigma=0.2, size_unit="K") == pytest.approx(
+        psi * math.exp(-((0.11 - 0.1) / 0.2) ** 2))
+    assert reg_swap_score(net, x, mu=0.1, sigma=0.2, size_unit="K", formula="official") == pytest.approx(
+        psi * math.exp(-((0.11 - 0.1) ** 2) / 0.2))
+
+
+def test_count_parameters_excludes_auxiliary():
+    class WithAux(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.body = nn.Linear(4, 4)          # 20
+            self.auxiliary_head = nn.Linear(4, 2)  # 10, excluded
+    m = WithAux()
+    assert count_parameters(m, unit="1") == 20
+    assert count_parameters(m, unit="K") == pytest.approx(0.02)
+    assert count_parameters(m) == pytest.approx(20e-6)
+
+
+@pytest.mark.parametrize("inputs, err", [
+    (torch.empty(0, 3, 4, 4), "empty batch"),
+    (torch.ones(3), "batch dimension"),
+    (torch.ones(2, 3, 4, 4, dtype=torch.uint8), "floating point"),
+    (torch.tensor([[float("nan"), 1.0]]), "NaN or inf"),
+    ([[1.0]], "torch.Tensor"),
+])
+def test_bad_inputs(inputs, err):
+    with pytest.raises((ValueError, TypeError), match=err):
+        swap_score(small_net(), inputs)
+
+
+@pytest.mark.parametrize("kw, err", [
+    ({"mu": 1.0, "sigma": 0.0}, "sigma must be > 0"),
+    ({"mu": 1.0, "sigma": -1.0}, "sigma must be > 0"),
+    ({"mu": 1.0, "sigma": 1.0, "formula": "nope"}, "unknown regulariser formula"),
+    ({"mu": 1.0, "sigma": 1.0, "size_unit": "G"}, "unknown size unit"),
+])
+def test_bad_regulariser_options(kw, err):
+    with pytest.raises(ValueError, match=err):
+        reg_swap_score(small_net(), torch.randn(2, 3, 4, 4), **kw)
+
+
+def test_model_without_activations_is_an_error():
+    with pytest.raises(ValueError, match="no ReLU-family activation"):
+        swap_score(nn.Sequential(nn.Conv2d(3, 2, 1)), torch.randn(2, 3, 4, 4))
