@@ -53,6 +53,7 @@ def test_pack_columns_bits():
     words = pack_columns(bits)
     assert words.shape == (2, 2)
     assert words[0].tolist() == [1 | -(1 << 63), 0]  # bits 0 and 63 (int64 sign bit)
+    assert pack_columns(bits[:32]).dtype == torch.int32 and pack_columns(bits[:9]).dtype == torch.int16
     assert words[1].tolist() == [0, 1 | (1 << 5)]
 
 

@@ -188,9 +188,7 @@ class GroundTruth(ABC):
         try:
             key = self.normalise(arch)
         except ValueError as err:
-            raise ArchNotFoundError(
-                f"arch {arch_label(arch)} is not a valid {self.space} arch ({err}); "
-                f"file {self.where()}") from None
+            raise ValueError(f"{err} (looking it up in {self.where()})") from None
         recs = self._records(key, ds)
         if not recs:
             raise ArchNotFoundError(
@@ -245,7 +243,7 @@ class GroundTruth(ABC):
         self.proxy(arch, ds, name)  # validates name / arch
         _, recs = self._find(arch, ds)
         times = [r[name]["time"] for r in recs
-                 if isinstance(r.get(name), Mapping) and "time" in r[name]]
+                 if isinstance(r.get(name), Mapping) and r[name].get("time") is not None]
         return float(sum(times) / len(times)) if times else None
 
     def archs(self, dataset: Optional[str] = None) -> List[Any]:

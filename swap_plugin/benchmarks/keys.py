@@ -36,23 +36,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
-
-def to_plain(x: Any) -> Any:
-    """Nested lists/tuples/numpy scalars -> nested tuples of plain int/float/str.
-
-    Same contract as ``swap_plugin.spaces.base.to_plain``; repeated here so that the
-    benchmark tables load without importing torch.
-    """
-    if isinstance(x, np.ndarray):
-        x = x.tolist()
-    if isinstance(x, (list, tuple)):
-        return tuple(to_plain(v) for v in x)
-    if isinstance(x, np.integer):
-        return int(x)
-    if isinstance(x, np.floating):
-        return float(x)
-    return x
-
+from ..spaces.base import to_plain
 
 # ------------------------------------------------------------------ spaces
 #: canonical space name -> its aliases (NASLib names included)

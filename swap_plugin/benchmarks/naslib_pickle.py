@@ -234,5 +234,5 @@ register_source("pickle", load_nb201_pickle, ["nb201"], finder=_find_in_naslib,
                 description="NASLib nb201_<dataset>_full_training.pickle (path= file or folder)")
 register_source("pickle", load_nb101_pickle, ["nb101"], finder=_find_in_naslib,
                 description="NASLib nasbench_only108.pkl (path=)")
-register_source("pickle", load_nb301_pickle, ["nb301", "darts"], finder=_find_in_naslib,
+register_source("pickle", load_nb301_pickle, ["nb301", "darts", "darts_swap"], finder=_find_in_naslib,
                 description="NASLib nb301_full_training.pickle (path=)")

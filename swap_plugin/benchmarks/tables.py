@@ -49,22 +49,36 @@ def _index(space: str, keys: List[Any], records: List[Dict[str, Any]], path: Pat
 
 
 # ------------------------------------------------------------------ NB201 table
+#: trainable parameters of the NB201 network (C=16, N=5) with every edge ``none`` /
+#: parameter-free, for 10 classes; each nor_conv_3x3 / nor_conv_1x1 edge adds its
+#: ReLU-Conv-BN in the 5 cells of each of the 3 stages (16, 32, 64 channels)
+NB201_BASE_PARAMS = 73306
+NB201_EDGE_PARAMS = {2: 5 * sum(9 * c * c + 2 * c for c in (16, 32, 64)),   # 243,040
+                     3: 5 * sum(c * c + 2 * c for c in (16, 32, 64))}       # 28,000
+
+
+def nb201_params_m(arch: Any, dataset: str = "cifar10") -> float:
+    """Exact NB201 parameter count in millions (equals NB-Suite-Zero's ``params`` score
+    on all 2,174 archs x datasets of the 725-arch zc json)."""
+    a = normalise_arch("nb201", arch)
+    n = NB201_BASE_PARAMS + (NB201_FINAL_CHANNELS + 1) * (NB201_CLASSES[dataset] - 10)
+    n += sum(NB201_EDGE_PARAMS.get(op, 0) for op in a)
+    return n / 1e6
+
+
 def load_nb201_table(path: Path, space: str) -> RecordGroundTruth:
     """All 15,625 NB201 archs; ``val_accuracy`` = ``nbsz_val_acc_<dataset>``.
 
     Unified metrics per dataset: ``val_accuracy`` (NB-Suite-Zero), ``test_accuracy``
     (200-epoch test accuracy; CIFAR-10 = the train+valid run, as the NB201 paper
     reports), ``valid_accuracy_200ep`` / ``train_accuracy`` (200-epoch, NB201 API),
-    ``params`` (M, derived per dataset: the file's CIFAR-10 count + 65 x (classes-10),
-    the size difference of the final Linear(64, classes)), ``zen``.
+    ``params`` (M, exact count from the arch, :func:`nb201_params_m`; the file's own
+    ``params_M_cifar10`` column is wrong for 204 rows, kept as a raw metric), ``zen``.
     """
     df = pd.read_csv(path)
     keys = [normalise_arch("nb201", _int_tuple(s)) for s in df["naslib_ops"]]
-    base_params = df["params_M_cifar10"].to_numpy()
-    for ds, c in NB201_CLASSES.items():
-        if ds != "cifar10":
-            extra = (NB201_FINAL_CHANNELS + 1) * (c - 10) / 1e6
-            df[f"params_M_{ds}"] = np.round(base_params + extra, 6)
+    for ds in NB201_DATASETS:
+        df[f"params_exact_M_{ds}"] = [nb201_params_m(a, ds) for a in keys]
     records, cols = _numeric_records(df)
     table, _ = _index("nb201", keys, records, path)
     test = {"cifar10": "test_acc_cifar10_trainval_200ep", "cifar100": "test_acc_cifar100_200ep",
@@ -74,7 +88,7 @@ def load_nb201_table(path: Path, space: str) -> RecordGroundTruth:
     train = {"cifar10": "train_acc_cifar10valid_200ep", "cifar100": "train_acc_cifar100_200ep",
              "ImageNet16-120": "train_acc_ImageNet16-120_200ep"}
     aliases = {ds: {"val_accuracy": f"nbsz_val_acc_{ds}", "test_accuracy": test[ds],
-                    "params": f"params_M_{ds}", "valid_accuracy_200ep": valid[ds],
+                    "params": f"params_exact_M_{ds}", "valid_accuracy_200ep": valid[ds],
                     "train_accuracy": train[ds], "zen": f"zen_{ds}"}
                for ds in NB201_DATASETS}
     return RecordGroundTruth(space, "table", path, datasets=NB201_DATASETS,
@@ -202,7 +216,7 @@ register_source("table", load_tnb101_table, ["tnb101_micro", "tnb101_macro"],
                 default_for=["tnb101_micro", "tnb101_macro"],
                 description="every TransNAS-Bench-101 arch, final validation metric on 7 "
                             "tasks + zen")
-register_source("table", load_nb301_table, ["nb301", "darts"],
+register_source("table", load_nb301_table, list(DARTS_SPACES),
                 default=("nb301", "nb301_naslib_zc_decoded_1225rows.csv"),
                 default_for=["nb301", "darts"],
                 description="1,218 NB301 genotypes with real val acc + 12 NB-Suite-Zero proxies")

@@ -156,6 +156,23 @@ def write_zc_json(path: PathLike, data: Mapping[str, Any], *, space: Optional[st
     return path
 
 
+def to_current_layout(raw: Mapping[str, Any], space: Optional[str] = None) -> Dict[str, Any]:
+    """Old-layout data -> the current ``{dataset: {key: {proxy: {score, time}}}}`` that
+    NASLib's zc code indexes (``zc_api[key][proxy]["score"]``); flat scores get
+    ``"time": None`` (unknown). Current-layout data is returned as a deep copy."""
+    layout, per_ds, _ = _layout(raw, space)
+    out = copy.deepcopy(dict(per_ds))
+    if layout == "current":
+        return out
+    for entries in out.values():
+        for rec in entries.values():
+            for k, v in list(rec.items()):
+                if k not in _META_KEYS and k != "val_accuracy" and \
+                        isinstance(v, (int, float)) and not isinstance(v, bool):
+                    rec[k] = {"score": v, "time": None}
+    return out
+
+
 @dataclass
 class ZcUpdate:
     """What :func:`add_proxy_scores` did."""
@@ -184,7 +201,8 @@ def add_proxy_scores(src: Union[PathLike, Mapping[str, Any], None], dst: PathLik
                      dataset: Optional[str] = None, missing: str = "error",
                      val_accuracy: Union[GroundTruth, Mapping[Any, float],
                                          Callable[[Any], float], None] = None,
-                     default_time: float = 0.0, indent: Optional[int] = None) -> ZcUpdate:
+                     default_time: float = 0.0, layout: Optional[str] = None,
+                     indent: Optional[int] = None) -> ZcUpdate:
     """Copy an NB-Suite-Zero file (path / loaded dict / None for a new one) to ``dst``
     with proxy ``name`` set for the given archs: ``{"score": s, "time": t}`` (current
     layout) or a flat score (old layout).
@@ -196,6 +214,8 @@ def add_proxy_scores(src: Union[PathLike, Mapping[str, Any], None], dst: PathLik
     them out (listed in ``ZcUpdate.skipped``), ``"add"`` creates ``zc_key`` entries,
     which need ``val_accuracy`` (a GroundTruth, a mapping or a function of the arch)
     because NASLib reads ``[key]["val_accuracy"]`` for every arch it samples.
+    ``layout``: None keeps the source's layout; ``"current"`` converts an old-layout
+    file (e.g. ``naslib_zc_nasbench101_500.json``) to what current NASLib reads.
     """
     if missing not in ("error", "skip", "add"):
         raise ValueError("missing must be 'error', 'skip' or 'add'")
@@ -206,6 +226,10 @@ def add_proxy_scores(src: Union[PathLike, Mapping[str, Any], None], dst: PathLik
         raw = copy.deepcopy(dict(src))
     else:
         raw = read_zc_json(src)
+    if layout not in (None, "current"):
+        raise ValueError("layout must be None (keep the source's) or 'current'")
+    if raw and layout == "current":
+        raw = to_current_layout(raw, sp)
     layout, per_ds, top = _layout(raw, sp) if raw else ("current", raw, None)
     if dataset is None:
         if len(per_ds) != 1:
@@ -283,12 +307,14 @@ register_source("zc", load_zc_json, ["nb201", "nb101", "nb301", "darts", "darts_
                     "nb101": ("nb101", "naslib_zc_nasbench101_500.json"),
                     "nb301": ("nb301", "naslib_zc_nasbench301_725.json"),
                     "darts": ("nb301", "naslib_zc_nasbench301_725.json"),
+                    "darts_swap": ("nb301", "naslib_zc_nasbench301_725.json"),
                     "tnb101_micro": ("tnb101", "zc", "naslib_zc_transbench101_micro_711.json"),
                     "tnb101_macro": ("tnb101", "zc", "naslib_zc_transbench101_macro_662-725.json")},
                 description="NAS-Bench-Suite-Zero zc json: val_accuracy + proxies {score, time}")
-register_source("zc_old", load_zc_json, ["nb201", "nb301", "darts"],
+register_source("zc_old", load_zc_json, ["nb201", "nb301", "darts", "darts_swap"],
                 default_by_space={
                     "nb201": ("nb201", "zc", "naslib_zc_nasbench201_491_old.json"),
                     "nb301": ("nb301", "naslib_zc_nasbench301_500_old.json"),
-                    "darts": ("nb301", "naslib_zc_nasbench301_500_old.json")},
+                    "darts": ("nb301", "naslib_zc_nasbench301_500_old.json"),
+                    "darts_swap": ("nb301", "naslib_zc_nasbench301_500_old.json")},
                 description="older NB-Suite-Zero blob (flat proxy scores, no times)")

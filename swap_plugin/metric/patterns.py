@@ -18,11 +18,23 @@ _BYTE_WEIGHTS = torch.tensor([1, 2, 4, 8, 16, 32, 64, 128], dtype=torch.uint8).v
 BITMAP_MAX_SAMPLES = 20
 
 
-def pack_columns(bits: torch.Tensor) -> torch.Tensor:
-    """``(S, U)`` bool -> ``(U, W)`` int64; bit s of unit u's pattern is sample s.
+_WORD_DTYPES = {1: torch.uint8, 2: torch.int16, 4: torch.int32, 8: torch.int64}
 
-    Zero padding up to a multiple of 64 samples is the same for every unit, so it
-    never merges or splits patterns.
+
+def _word_bytes(n_samples: int) -> int:
+    """Bytes per packed pattern: the smallest of 1, 2, 4 or a multiple of 8 that fits S."""
+    n = -(-n_samples // 8)
+    if n <= 4:
+        return 4 if n == 3 else n
+    return -(-n // 8) * 8
+
+
+def pack_columns(bits: torch.Tensor) -> torch.Tensor:
+    """``(S, U)`` bool -> ``(U, W)`` integer words; bit s of unit u's pattern is sample s.
+
+    Words are uint8 / int16 / int32 for S ≤ 8 / 16 / 32, else ``ceil(S/64)`` int64.
+    Zero padding up to the word size is the same for every unit, so it never merges or
+    splits patterns.
 
     >>> b = torch.tensor([[True, False, True], [True, True, False]])  # S=2, U=3
     >>> pack_columns(b).flatten().tolist()  # unit0: 0b11, unit1: 0b10, unit2: 0b01
@@ -31,7 +43,7 @@ def pack_columns(bits: torch.Tensor) -> torch.Tensor:
     if bits.dtype != torch.bool or bits.dim() != 2:
         raise TypeError("pack_columns expects a 2-D bool tensor (samples, units)")
     s, u = bits.shape
-    n_bytes = -(-s // 64) * 8
+    n_bytes = _word_bytes(s)
     b = bits.view(torch.uint8)
     if n_bytes * 8 != s:
         b = torch.cat([b, b.new_zeros(n_bytes * 8 - s, u)])
@@ -39,7 +51,7 @@ def pack_columns(bits: torch.Tensor) -> torch.Tensor:
     packed = (b.view(n_bytes, 8, u) * weights).sum(1, dtype=torch.uint8)  # (bytes, U)
     # explicit copy: .contiguous() keeps odd strides when U == 1, which .view rejects
     cols = packed.new_empty(u, n_bytes).copy_(packed.t())
-    return cols.view(torch.int64)  # (U, W); bytes little-endian
+    return cols.view(_WORD_DTYPES[min(n_bytes, 8)])  # (U, W); bytes little-endian
 
 
 def pack_rows(bits: torch.Tensor) -> torch.Tensor:
@@ -78,7 +90,8 @@ class SampleWisePatterns:
         words = pack_columns(bits)
         self.units += words.shape[0]
         if self._bitmap is not None:
-            self._bitmap[words[:, 0]] = True
+            # sign-extended int16/int32 words: mask back to the S pattern bits
+            self._bitmap[words[:, 0].long() & (self._bitmap.numel() - 1)] = True
         elif words.shape[1] == 1:
             self._chunks.append(torch.unique(words[:, 0]))  # dedupe early: less memory
         else:

@@ -17,7 +17,6 @@ import re
 from typing import Any, Optional, Sequence, Tuple
 
 import numpy as np
-import torch
 import torch.nn as nn
 from nasbench_pytorch.model import ModelSpec, Network
 from nasbench_pytorch.model import graph_util
@@ -44,6 +43,8 @@ Arch = Tuple[int, ...]
 # ----------------------------------------------------------------- encodings
 def _op_name(op: Any) -> str:
     if isinstance(op, (int, np.integer)) and not isinstance(op, bool):
+        if not 0 <= op < len(OPS):
+            raise ValueError(f"NB101 op index must be in 0..{len(OPS) - 1}, got {op}")
         return OPS[int(op)]
     op = _OP_ALIASES.get(op, op)
     if op not in OPS:
@@ -70,7 +71,7 @@ def from_spec(matrix: Any, ops: Sequence[Any]) -> Arch:
     'conv3x3', 'maxpool3x3', ...) or NASLib indices.  A pruned spec with fewer than 7
     vertices is padded with isolated ``maxpool3x3`` vertices just before the output
     (pruning removes them again, so network and hash are unchanged)."""
-    m = np.asarray(to_plain(matrix) if not isinstance(matrix, np.ndarray) else matrix, dtype=np.int64)
+    m = np.asarray(matrix, dtype=np.int64)
     ops = [_op_name(o) for o in ops]
     v = len(ops)
     if m.shape != (v, v) or not 2 <= v <= NUM_VERTICES:
@@ -230,7 +231,7 @@ class NB101Space(SearchSpace):
                 return child
         return a[:n] + mix(n, len(a))
 
-    def build(self, arch: Arch, dataset: str = "cifar10", *, num_classes: int = None,
+    def build(self, arch: Arch, dataset: str = "cifar10", *, num_classes: Optional[int] = None,
               stem_channels: int = 128, num_stacks: int = 3, cells_per_stack: int = 3) -> nn.Module:
         """The untrained NB101 network as benchmarked (CIFAR-10, stem 128, 3x3 cells)."""
         if num_classes is None:

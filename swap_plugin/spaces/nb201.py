@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from typing import Any, Iterator, List, Sequence, Tuple
+from typing import Any, Iterator, List, Optional, Tuple
 
 import numpy as np
 import torch.nn as nn
@@ -65,11 +65,10 @@ def arch_to_str(arch: Arch) -> str:
 def str_to_arch(text: str) -> Arch:
     """Parse an NB201 arch_str or a tuple string such as ``"(2, 2, 0, 4, 2, 0)"``."""
     s = text.strip()
-    if "~" not in s:
-        nums = re.findall(r"-?\d+", s)
-        if not re.fullmatch(r"[\(\[]?\s*(-?\d+\s*,\s*)*-?\d+\s*,?\s*[\)\]]?", s):
+    if "~" not in s:  # a tuple / list of op indices
+        if not re.fullmatch(r"[\(\[]?[\d\s,]+[\)\]]?", s):
             raise ValueError(f"cannot parse NB201 arch {text!r}")
-        return check_arch(tuple(int(n) for n in nums))
+        return check_arch(tuple(int(n) for n in re.findall(r"\d+", s)))
     nodes = s.split("+")
     if len(nodes) != 3:
         raise ValueError(f"an NB201 arch_str has 3 '+'-separated nodes, got {text!r}")
@@ -99,7 +98,8 @@ def genotype(arch: Arch) -> List[Tuple[Tuple[str, int], ...]]:
 
 
 def dataset_classes(dataset: str) -> int:
-    name = _DATASET_ALIASES.get(dataset.lower(), dataset) if isinstance(dataset, str) else dataset
+    """Number of classes NB201 trained ``dataset`` with (aliases such as cifar10-valid ok)."""
+    name = _DATASET_ALIASES.get(str(dataset).lower(), dataset)
     if name not in NUM_CLASSES:
         raise ValueError(f"NB201 dataset must be one of {sorted(NUM_CLASSES)}, got {dataset!r}")
     return NUM_CLASSES[name]
@@ -281,7 +281,7 @@ class NB201Space(SearchSpace):
         return tuple(child)
 
     def build(self, arch: Arch, dataset: str = "cifar10", *, C: int = 16, N: int = 5,
-              num_classes: int = None) -> nn.Module:
+              num_classes: Optional[int] = None) -> nn.Module:
         """The untrained NB201 TinyNetwork (C=16, N=5 as benchmarked); returns logits."""
         k = num_classes if num_classes is not None else dataset_classes(dataset)
         return TinyNetwork(arch, k, C=C, N=N)

@@ -1,0 +1,177 @@
+"""NAS-Bench-Suite-Zero-style correlation studies, resumable, in NASLib's file layout.
+
+For each seed: sample ``n`` archs of the ground-truth table with that seed, score each
+(one JSONL line per arch, the resume point), then write
+``{out}/correlation/{space}/{dataset}/{proxy}/{seed}/scores.json`` as
+``[config, results]`` — the layout NASLib's zerocost branch writes and its plots read.
+"""
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+from typing import Dict, List, Optional
+
+import numpy as np
+import torch
+
+from .config import OUR_PROXIES, StudyConfig
+from .mu_sigma import resolve_mu_sigma
+from .stats import correlations
+from .store import RecordStore
+
+# per-process state of a scoring worker (built once, reused for every arch)
+_STATE: dict = {}
+
+
+def _init_worker(cfg_dict: dict, seed: int, threads: Optional[int]) -> None:
+    from ..data import load_batch
+    from ..metric import SwapScorer
+    from ..spaces import get_space
+
+    if threads:
+        torch.set_num_threads(threads)
+    cfg = StudyConfig.from_dict(cfg_dict)
+    x = load_batch(cfg.images or cfg.dataset, cfg.samples, source=cfg.image_source, seed=seed,
+                   size=cfg.input_size)
+    _STATE.update(cfg=cfg, space=get_space(cfg.space), seed=seed,
+                  scorer=SwapScorer(x, repeats=cfg.repeats, init=cfg.init, seed=seed,
+                                    mode=cfg.mode, device=cfg.device))
+
+
+def _score_arch(arch) -> dict:
+    """One arch → its record: Ψ, Θ (millions), optional FLOPs and |A|, timings."""
+    from ..spaces.base import to_plain
+
+    cfg, space, scorer = _STATE["cfg"], _STATE["space"], _STATE["scorer"]
+    arch = to_plain(arch)
+    t0 = time.perf_counter()
+    net = space.build(arch, cfg.dataset, **cfg.build)
+    built = time.perf_counter()
+    r = scorer.score(net)
+    rec = {"key": space.hash(arch), "arch": arch, "swap": r.swap, "params": r.params / _from_m(r.size_unit),
+           "units": r.units, "per_repeat": list(r.per_repeat),
+           "build_seconds": built - t0, "score_seconds": r.seconds}
+    if "activation_patterns" in cfg.proxies:
+        rec["activation_patterns"] = scorer.activation_patterns(net)
+    if "flops" in cfg.proxies:
+        rec["flops"] = _mflops(net, scorer.inputs[:1])
+    return rec
+
+
+def _from_m(unit: str) -> float:
+    """Multiply millions by this to get ``unit``."""
+    return {"M": 1.0, "K": 1e3, "1": 1e6}[unit]
+
+
+def _mflops(net: torch.nn.Module, x: torch.Tensor) -> float:
+    from torch.utils.flop_counter import FlopCounterMode
+
+    with torch.no_grad(), FlopCounterMode(display=False) as fc:
+        net.eval()(x)
+    return fc.get_total_flops() / 1e6
+
+
+def sample_archs(gt, dataset: str, n: int, seed: int) -> list:
+    """n archs of the table drawn with ``seed`` (all of them, in table order, if n >= size)."""
+    pool = gt.archs(dataset)
+    if n >= len(pool):
+        return list(pool)
+    idx = np.random.default_rng(seed).choice(len(pool), size=n, replace=False)
+    return [pool[i] for i in idx]
+
+
+def study_dir(cfg: StudyConfig) -> Path:
+    return Path(cfg.out) / "correlation" / cfg.space / cfg.dataset
+
+
+def score_seed(cfg: StudyConfig, seed: int, archs: list, progress: bool = True) -> RecordStore:
+    """Score every arch not yet in the seed's store; resumable at any point."""
+    from tqdm import tqdm
+
+    base = study_dir(cfg)
+    store = RecordStore(base / f"records_seed{seed}.jsonl")
+    _check_resume_key(base / f"records_seed{seed}.key.json", cfg)
+    from ..spaces import get_space
+    space = get_space(cfg.space)
+    todo, seen = [], set()
+    for a in archs:
+        k = space.hash(a)
+        if k not in store and k not in seen:
+            todo.append(a)
+            seen.add(k)
+    bar = tqdm(total=len(archs), initial=len(archs) - len(todo), disable=not progress,
+               desc=f"{cfg.space}/{cfg.dataset} seed {seed}", unit="arch", dynamic_ncols=True)
+    if cfg.workers == 1:
+        _init_worker(cfg.as_dict(), seed, None)
+        for a in todo:
+            store.append(_score_arch(a))
+            bar.update()
+    else:
+        import multiprocessing as mp
+
+        ctx = mp.get_context("spawn" if cfg.device.startswith("cuda") else "fork")
+        threads = max(1, (os.cpu_count() or 1) // cfg.workers)
+        with ctx.Pool(cfg.workers, initializer=_init_worker, initargs=(cfg.as_dict(), seed, threads)) as pool:
+            for rec in pool.imap_unordered(_score_arch, todo, chunksize=4):
+                store.append(rec)
+                bar.update()
+    bar.close()
+    return store
+
+
+def _check_resume_key(path: Path, cfg: StudyConfig) -> None:
+    """Refuse to mix records scored with different settings into one store."""
+    key = cfg.scoring_key()
+    if path.exists():
+        old = json.loads(path.read_text())
+        if old != json.loads(json.dumps(key)):
+            raise ValueError(f"{path.parent} holds records scored with other settings {old}; "
+                             f"use another --out or delete it (now: {key})")
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(key, sort_keys=True))
+
+
+def run_study(cfg: StudyConfig, progress: bool = True) -> Dict[str, Dict[int, dict]]:
+    """Score, correlate and write the NASLib tree; returns {proxy: {seed: results}}."""
+    from ..benchmarks import get_ground_truth
+    from ..spaces import get_space
+
+    gt = get_ground_truth(cfg.space, cfg.dataset, source=cfg.gt_source)
+    space = get_space(cfg.space)
+    summary: Dict[str, Dict[int, dict]] = {p: {} for p in cfg.proxies}
+    for seed in cfg.seeds:
+        archs = sample_archs(gt, cfg.dataset, cfg.n, seed)
+        store = score_seed(cfg, seed, archs, progress)
+        recs = [store.get(space.hash(a)) for a in archs]
+        y = [gt.lookup(a, cfg.dataset, cfg.metric) for a in archs]
+        mu, sigma = resolve_mu_sigma(cfg.mu, cfg.sigma, cfg.space,
+                                     [r["params"] * _from_m(cfg.size_unit) for r in recs],
+                                     cfg.mu_quantile, cfg.size_unit)
+        for proxy in cfg.proxies:
+            pred = proxy_values(proxy, recs, archs, gt, cfg, mu, sigma)
+            res = correlations(y, pred)
+            res["query_time"] = float(np.mean([r["build_seconds"] + r["score_seconds"] for r in recs])) \
+                if proxy in OUR_PROXIES else None
+            res["n"] = len(archs)
+            conf = {**cfg.as_dict(), "search_space": cfg.space, "predictor": proxy, "seed": seed,
+                    "test_size": len(archs), "mu_used": mu, "sigma_used": sigma}
+            path = study_dir(cfg) / proxy / str(seed) / "scores.json"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps([conf, res], separators=(",", ":")))
+            summary[proxy][seed] = {k: v for k, v in res.items() if not k.startswith("full_")}
+            summary[proxy][seed].update(mu=mu, sigma=sigma)
+    return summary
+
+
+def proxy_values(proxy: str, recs: List[dict], archs: list, gt, cfg: StudyConfig, mu, sigma) -> list:
+    from ..metric import regulariser
+
+    if proxy == "reg_swap":
+        return [r["swap"] * regulariser(r["params"] * _from_m(cfg.size_unit), mu, sigma, cfg.formula)
+                for r in recs]
+    if proxy in OUR_PROXIES:
+        return [r[proxy] for r in recs]
+    return [gt.proxy(a, cfg.dataset, proxy) for a in archs]  # an NB-Suite-Zero baseline

@@ -1,0 +1,59 @@
+"""Append-only JSONL store of per-arch records: the resume point of every long run.
+
+Each line is one finished arch. A run killed mid-write leaves at most a torn last
+line, which is ignored (and overwritten by the next append), so ``kill -9`` loses at
+most the arch being scored.
+"""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Dict, Iterator
+
+
+class RecordStore:
+    def __init__(self, path: os.PathLike):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._records: Dict[str, dict] = {}
+        self._read()
+
+    def _read(self) -> None:
+        if not self.path.exists():
+            return
+        good_bytes = 0
+        with open(self.path, "rb") as fh:
+            for raw in fh:
+                try:
+                    rec = json.loads(raw)
+                except json.JSONDecodeError:
+                    break  # torn tail of a killed run
+                if not raw.endswith(b"\n"):
+                    break
+                self._records[rec["key"]] = rec
+                good_bytes += len(raw)
+        if good_bytes != self.path.stat().st_size:
+            with open(self.path, "r+b") as fh:
+                fh.truncate(good_bytes)
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._records
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+    def __iter__(self) -> Iterator[dict]:
+        return iter(self._records.values())
+
+    def get(self, key: str) -> dict:
+        return self._records[key]
+
+    def append(self, record: dict) -> None:
+        """Write one record durably (flush + fsync) before it counts as done."""
+        line = json.dumps(record, separators=(",", ":"), sort_keys=True) + "\n"
+        with open(self.path, "a", encoding="utf-8") as fh:
+            fh.write(line)
+            fh.flush()
+            os.fsync(fh.fileno())
+        self._records[record["key"]] = record
