@@ -436,12 +436,13 @@ class DartsSpace(SearchSpace):
                    compact_to_genotype(arch), drop_path_prob=drop_path_prob, affine=affine)
 
     def build_scoring_network(self, arch: Arch, *, C: int = 3, layers: int = 1,
-                              num_classes: int = 10, return_logits: bool = False) -> nn.Module:
+                              num_classes: int = 10, return_logits: bool = False,
+                              in_channels: int = 3) -> nn.Module:
         """The official SWAP scoring network (see :class:`ScoringNetwork`): no stem,
         default one cell which is a REDUCTION cell (uses ``arch[1]``) on 2*C = 6
         channels; ``forward`` returns pooled features of width 4*2*C = 24."""
         return ScoringNetwork(C, num_classes, layers, compact_to_genotype(arch),
-                              return_logits=return_logits)
+                              return_logits=return_logits, in_channels=in_channels)
 
     def num_params(self, arch: Arch, dataset: str = "cifar10", *, unit: str = "M") -> float:
         """Θ of the evaluation-size network, auxiliary head excluded (``unit`` as

@@ -344,10 +344,11 @@ class NetworkImageNet(_CellNetwork):
 
 class ScoringNetwork(nn.Module):
     """The official SWAP scoring network (pym1024/SWAP ``Network(C, num_classes, layers,
-    genotype)``): NO stem; the first cell reads the image (C_prev_prev = C_prev = C,
-    normally 3) and cells follow the DARTS skeleton with reductions at
-    i in {layers//3, 2*layers//3}. So with the official ``layers=1`` the only cell is a
-    REDUCTION cell of width 2*C (it uses ``genotype.reduce``), output 4*2*C channels.
+    genotype)``): NO stem; the first cell reads the image (C_prev_prev = C_prev =
+    ``in_channels``; the official code uses C, so it needs C == 3) and cells follow
+    the DARTS skeleton with reductions at i in {layers//3, 2*layers//3}. So with the
+    official ``layers=1`` the only cell is a REDUCTION cell of width 2*C (it uses
+    ``genotype.reduce``), output 4*2*C channels.
 
     ``forward`` returns the globally pooled features (N, 4*C_last), not logits, as the
     official code does; the classifier exists (and counts in Θ) but is unused unless
@@ -355,11 +356,13 @@ class ScoringNetwork(nn.Module):
     """
 
     def __init__(self, C: int, num_classes: int, layers: int, genotype: Genotype,
-                 return_logits: bool = False):
+                 return_logits: bool = False, in_channels: int = 3):
         super().__init__()
         self._layers = layers
         self.return_logits = return_logits
-        self.cells, C_prev, _ = _make_cells(genotype, layers, C, C, C, False)
+        # the official code starts from C_prev_prev = C_prev = C, which only runs on
+        # images when C == 3; in_channels makes other widths usable (same for C=3)
+        self.cells, C_prev, _ = _make_cells(genotype, layers, in_channels, in_channels, C, False)
         self.global_pooling = nn.AdaptiveAvgPool2d(1)
         self.classifier = nn.Linear(C_prev, num_classes)
 
@@ -395,7 +398,7 @@ def _part_params(kind: str, *args) -> int:
 
 
 def count_params(genotype: Genotype, network: str, C: int, num_classes: int, layers: int,
-                 affine: bool = True) -> int:
+                 affine: bool = True, in_channels: int = 3) -> int:
     """Exact trainable-parameter count (raw number, auxiliary head excluded) of
     ``network`` in {"cifar", "imagenet", "scoring"} without building it: the same
     skeleton as the constructors, block counts cached. ~100x faster than building."""
@@ -406,7 +409,7 @@ def count_params(genotype: Genotype, network: str, C: int, num_classes: int, lay
     elif network == "imagenet":
         total, plan_args = _part_params("imagenet_stems", C), (C, C, C, True)
     elif network == "scoring":
-        total, plan_args = 0, (C, C, C, False)
+        total, plan_args = 0, (in_channels, in_channels, C, False)
     else:
         raise ValueError(f"network must be cifar, imagenet or scoring, got {network!r}")
     plan, C_prev, _ = cell_plan(genotype, layers, *plan_args)
