@@ -7,6 +7,7 @@ For each seed: sample ``n`` archs of the ground-truth table with that seed, scor
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import time
@@ -46,11 +47,16 @@ def _score_arch(arch) -> dict:
 
     cfg, space, scorer = _STATE["cfg"], _STATE["space"], _STATE["scorer"]
     arch = to_plain(arch)
+    key = space.hash(arch)
     t0 = time.perf_counter()
-    net = space.build(arch, cfg.dataset, **cfg.build)
+    # the untrained weights depend only on (seed, arch): any order, any worker, a resumed
+    # run — the same network, so the same record
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(arch_seed(_STATE["seed"], key))
+        net = space.build(arch, cfg.dataset, **cfg.build)
     built = time.perf_counter()
     r = scorer.score(net)
-    rec = {"key": space.hash(arch), "arch": arch, "swap": r.swap, "params": r.params / _from_m(r.size_unit),
+    rec = {"key": key, "arch": arch, "swap": r.swap, "params": r.params / _from_m(r.size_unit),
            "units": r.units, "per_repeat": list(r.per_repeat),
            "build_seconds": built - t0, "score_seconds": r.seconds}
     if "activation_patterns" in cfg.proxies:
@@ -58,6 +64,12 @@ def _score_arch(arch) -> dict:
     if "flops" in cfg.proxies:
         rec["flops"] = _mflops(net, scorer.inputs[:1])
     return rec
+
+
+def arch_seed(seed: int, key: str) -> int:
+    """A torch seed from the study seed and the arch's hash (stable across processes)."""
+    digest = hashlib.sha256(f"{seed}:{key}".encode()).digest()
+    return int.from_bytes(digest[:8], "little") & ((1 << 63) - 1)
 
 
 def _from_m(unit: str) -> float:

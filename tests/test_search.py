@@ -1,0 +1,114 @@
+"""Algorithm 1: determinism, elitism, resume; the standalone search end to end."""
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+
+from swap_plugin.benchmarks import get_ground_truth
+from swap_plugin.search import Evolution, EvolutionConfig
+from swap_plugin.spaces import get_space
+
+NB201 = get_space("nb201")
+GT = get_ground_truth("nb201", "cifar10")
+
+
+def truth(arch):
+    return GT.lookup(arch, "cifar10")
+
+
+CFG = EvolutionConfig(population_size=10, cycles=30, sample_size=4, mutation_times=3, crossover_prob=0.5)
+
+
+def test_same_seed_same_search_and_elitism():
+    a = Evolution(NB201, truth, CFG, seed=1)
+    mins, bests = [], []
+
+    def watch(e):
+        fits = [f for _, f in e.population]
+        assert len(fits) == CFG.population_size
+        mins.append(min(fits))
+        bests.append(max(fits))
+
+    best = a.run(watch)
+    b = Evolution(NB201, truth, CFG, seed=1).run()
+    assert best == b
+    # elitism: the worst member leaves each cycle, so neither the worst nor the best drops
+    assert all(x <= y for x, y in zip(mins, mins[1:]))
+    assert all(x <= y for x, y in zip(bests, bests[1:]))
+    assert a.evaluations <= CFG.population_size + CFG.cycles * (CFG.mutation_times + 2)
+    # evolution on true accuracy beats the initial random population's best
+    assert best[1] >= bests[0]
+
+
+def test_resume_from_checkpoint_equals_uninterrupted(tmp_path):
+    full = Evolution(NB201, truth, CFG, seed=3)
+    full.run()
+    part = Evolution(NB201, truth, CFG, seed=3)
+    part.initialise()
+    for _ in range(12):
+        part.step()
+    part.save(tmp_path / "ckpt.json")
+    resumed = Evolution(NB201, truth, CFG, seed=3)
+    assert resumed.load(tmp_path / "ckpt.json") and resumed.cycle == 12
+    resumed.run()
+    assert json.loads(json.dumps(resumed.state_dict())) == json.loads(json.dumps(full.state_dict()))
+    other = Evolution(NB201, truth, EvolutionConfig(population_size=5), seed=3)
+    with pytest.raises(ValueError, match="other evolution settings"):
+        other.load(tmp_path / "ckpt.json")
+
+
+def test_crossover_always_and_bad_config():
+    e = Evolution(NB201, truth, EvolutionConfig(population_size=6, cycles=5, sample_size=6,
+                                               mutation_times=1, crossover_prob=1.0), seed=0)
+    e.run()
+    assert e.cycle == 5
+    for bad in (dict(population_size=1), dict(sample_size=30), dict(crossover_prob=2.0),
+                dict(mutation_times=0)):
+        with pytest.raises(ValueError):
+            EvolutionConfig(**bad).validate()
+
+
+SEARCH = [sys.executable, "-m", "swap_plugin.cli", "search", "--quiet", "--population", "6",
+          "--cycles", "14", "--samples", "8", "--repeats", "1", "--seed", "5"]
+
+
+def test_search_cli_killed_and_resumed_equals_uninterrupted(tmp_path):
+    ref = tmp_path / "ref"
+    subprocess.run(SEARCH + ["--out", str(ref)], check=True, capture_output=True)
+    killed = tmp_path / "killed"
+    proc = subprocess.Popen(SEARCH + ["--out", str(killed)], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    ckpt = killed / "checkpoint.json"
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        try:
+            if json.loads(ckpt.read_text())["cycle"] >= 3:
+                break
+        except (OSError, ValueError, KeyError):
+            pass
+        time.sleep(0.05)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert not (killed / "result.json").exists()
+    subprocess.run(SEARCH + ["--out", str(killed)], check=True, capture_output=True)
+    a = json.loads((ref / "result.json").read_text())
+    b = json.loads((killed / "result.json").read_text())
+    for k in ("arch", "fitness_reg_swap", "genotype", "evaluations", "eval_params_M"):
+        assert a[k] == b[k], k
+    space = get_space("darts")
+    arch = space.from_str(a["genotype"])
+    assert tuple(map(tuple, map(lambda c: map(tuple, c), a["arch"]))) == arch
+    assert a["eval_params_M"] == pytest.approx(space.num_params(arch, "cifar10"))
+    assert arch[0] == arch[1]  # default: one searched cell used as normal and reduce
+
+
+def test_search_refuses_to_mix_settings(tmp_path):
+    subprocess.run(SEARCH + ["--out", str(tmp_path), "--cycles", "1"], check=True, capture_output=True)
+    r = subprocess.run(SEARCH + ["--out", str(tmp_path), "--cycles", "2", "--mu", "0.9"],
+                       capture_output=True, text=True)
+    assert r.returncode == 2 and "other settings" in r.stderr

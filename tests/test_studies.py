@@ -1,0 +1,114 @@
+"""Correlation studies: store, statistics, NASLib layout, kill -9 resume."""
+import json
+import math
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from swap_plugin.benchmarks import get_ground_truth
+from swap_plugin.metric import regulariser
+from swap_plugin.studies import (RecordStore, StudyConfig, auto_mu_sigma, correlations, parse_seeds,
+                                 resolve_mu_sigma, run_study, sample_archs)
+
+FAST = dict(samples=8, input_size=8, build={"C": 4, "N": 1})
+
+
+def test_store_ignores_a_torn_last_line(tmp_path):
+    s = RecordStore(tmp_path / "r.jsonl")
+    s.append({"key": "a", "v": 1})
+    s.append({"key": "b", "v": 2})
+    with open(tmp_path / "r.jsonl", "a") as fh:
+        fh.write('{"key": "c", "v"')  # kill -9 mid-write
+    again = RecordStore(tmp_path / "r.jsonl")
+    assert len(again) == 2 and "c" not in again and again.get("b")["v"] == 2
+    again.append({"key": "c", "v": 3})
+    assert [json.loads(l)["key"] for l in open(tmp_path / "r.jsonl")] == ["a", "b", "c"]
+
+
+def test_correlations_match_scipy_and_naslib_keys():
+    rng = np.random.default_rng(0)
+    y, p = rng.normal(size=50), rng.normal(size=50)
+    r = correlations(y, p)
+    assert r["spearman"] == pytest.approx(stats.spearmanr(y, p)[0])
+    assert r["kendalltau"] == pytest.approx(stats.kendalltau(y, p)[0])
+    assert r["pearson"] == pytest.approx(abs(np.corrcoef(y, p)[0, 1]))
+    assert r["full_ytest"] == y.tolist() and r["full_testpred"] == p.tolist()
+    assert math.isnan(correlations(y, np.ones(50))["spearman"])
+    with pytest.raises(ValueError):
+        correlations([1.0], [2.0])
+
+
+def test_seeds_and_mu_sigma_rules():
+    assert parse_seeds("0-4") == [0, 1, 2, 3, 4]
+    assert parse_seeds("0,3,7") == [0, 3, 7]
+    assert auto_mu_sigma(np.arange(101) / 100, 0.99) == (pytest.approx(0.99), pytest.approx(0.99))
+    assert resolve_mu_sigma("paper", "paper", "nb201", [], size_unit="K") == (1500.0, 1500.0)
+    assert resolve_mu_sigma(2, 3, "nb201", []) == (2.0, 3.0)
+    with pytest.raises(ValueError, match="no μ/σ"):
+        resolve_mu_sigma("paper", "paper", "tnb101_micro", [])
+    with pytest.raises(ValueError, match="unknown study option"):
+        StudyConfig.from_dict({"spce": "nb201"})
+
+
+def test_sampling_is_seeded_and_covers_small_tables():
+    gt = get_ground_truth("nb201", "cifar10")
+    a = sample_archs(gt, "cifar10", 20, 0)
+    assert a == sample_archs(gt, "cifar10", 20, 0) != sample_archs(gt, "cifar10", 20, 1)
+    assert len(set(a)) == 20
+    assert len(sample_archs(gt, "cifar10", 10**6, 0)) == 15625
+
+
+def test_study_writes_naslib_layout(tmp_path):
+    cfg = StudyConfig.from_dict(dict(space="nb201", dataset="cifar100", n=12, seeds=[0, 1], out=str(tmp_path),
+                                     proxies=["swap", "reg_swap", "params", "synflow"], gt_source="zc",
+                                     mu=0.5, sigma=0.4, **FAST))
+    summary = run_study(cfg, progress=False)
+    base = tmp_path / "correlation" / "nb201" / "cifar100"
+    for proxy in cfg.proxies:
+        for seed in (0, 1):
+            conf, res = json.loads((base / proxy / str(seed) / "scores.json").read_text())
+            assert conf["predictor"] == proxy and conf["seed"] == seed and conf["search_space"] == "nb201"
+            assert res["spearman"] == pytest.approx(stats.spearmanr(res["full_ytest"], res["full_testpred"])[0])
+            assert summary[proxy][seed]["spearman"] == pytest.approx(res["spearman"])
+    recs = {r["key"]: r for r in RecordStore(base / "records_seed0.jsonl")}
+    _, swap = json.loads((base / "swap" / "0" / "scores.json").read_text())
+    _, reg = json.loads((base / "reg_swap" / "0" / "scores.json").read_text())
+    _, syn = json.loads((base / "synflow" / "0" / "scores.json").read_text())
+    gt = get_ground_truth("nb201", "cifar100", source="zc")
+    archs = sample_archs(gt, "cifar100", 12, 0)
+    assert syn["full_testpred"] == [gt.proxy(a, "cifar100", "synflow") for a in archs]
+    assert swap["full_ytest"] == [gt.lookup(a, "cifar100") for a in archs]
+    for a, s, r in zip(archs, swap["full_testpred"], reg["full_testpred"]):
+        rec = recs[str(a)]
+        assert s == rec["swap"] and r == pytest.approx(s * regulariser(rec["params"], 0.5, 0.4))
+
+
+CORR = [sys.executable, "-m", "swap_plugin.cli", "correlate", "--space", "nb201", "--dataset", "cifar10",
+        "--n", "40", "--seeds", "0", "--samples", "8", "--input-size", "8", "--quiet",
+        "--proxies", "swap", "reg_swap", "params"]
+
+
+def test_correlate_killed_and_resumed_equals_uninterrupted(tmp_path):
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    subprocess.run(CORR + ["--out", str(tmp_path / "ref")], check=True, capture_output=True, env=env)
+    out = tmp_path / "killed"
+    proc = subprocess.Popen(CORR + ["--out", str(out)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    records = out / "correlation" / "nb201" / "cifar10" / "records_seed0.jsonl"
+    deadline = time.time() + 120
+    while time.time() < deadline and (not records.exists() or len(records.read_text().splitlines()) < 5):
+        time.sleep(0.02)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    n_before = len(records.read_text().splitlines())
+    assert 5 <= n_before < 40
+    subprocess.run(CORR + ["--out", str(out)], check=True, capture_output=True, env=env)
+    for proxy in ("swap", "reg_swap", "params"):
+        a = json.loads((tmp_path / "ref" / "correlation/nb201/cifar10" / proxy / "0/scores.json").read_text())[1]
+        b = json.loads((out / "correlation/nb201/cifar10" / proxy / "0/scores.json").read_text())[1]
+        assert a["full_testpred"] == b["full_testpred"] and a["spearman"] == b["spearman"]
