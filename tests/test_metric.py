@@ -225,3 +225,19 @@ def test_bad_regulariser_options(kw, err):
 def test_model_without_activations_is_an_error():
     with pytest.raises(ValueError, match="no ReLU-family activation"):
         swap_score(nn.Sequential(nn.Conv2d(3, 2, 1)), torch.randn(2, 3, 4, 4))
+
+
+def test_mixed_modes_are_restored_per_module():
+    torch.manual_seed(0)
+    net = small_net(4).train()
+    net[1].eval()  # a frozen BatchNorm inside a training model
+    swap_score(net, torch.randn(6, 3, 5, 5), mode="eval")
+    assert net.training and not net[1].training and net[2].training
+
+
+@pytest.mark.parametrize("s", [63, 64, 65, 128, 129, 256])
+def test_multi_word_patterns_equal_naive(s):
+    torch.manual_seed(s)
+    net = small_net(5)
+    x = torch.randn(s, 3, 6, 6)
+    assert swap_score(net, x) == naive_swap_score(net, x)

@@ -14,6 +14,9 @@ import torch
 # bit weights of one byte, shaped to multiply a (bytes, 8, units) uint8 view
 _BYTE_WEIGHTS = torch.tensor([1, 2, 4, 8, 16, 32, 64, 128], dtype=torch.uint8).view(1, 8, 1)
 
+# words kept before an intermediate dedupe (bounds memory on very large networks)
+DEDUPE_EVERY = 32 * 2**20
+
 # below this many samples a bitmap of all 2**S patterns is cheaper than sorting
 BITMAP_MAX_SAMPLES = 20
 
@@ -30,7 +33,8 @@ def _word_bytes(n_samples: int) -> int:
 
 
 def pack_columns(bits: torch.Tensor) -> torch.Tensor:
-    """``(S, U)`` bool -> ``(U, W)`` integer words; bit s of unit u's pattern is sample s.
+    """``(S, U)`` bool -> ``(U, W)`` integer words; bit s of unit u's pattern is sample s
+    (bit s mod 64 of word s // 64).
 
     Words are uint8 / int16 / int32 for S ≤ 8 / 16 / 32, else ``ceil(S/64)`` int64.
     Zero padding up to the word size is the same for every unit, so it never merges or
@@ -49,9 +53,16 @@ def pack_columns(bits: torch.Tensor) -> torch.Tensor:
         b = torch.cat([b, b.new_zeros(n_bytes * 8 - s, u)])
     weights = _BYTE_WEIGHTS.to(b.device)
     packed = (b.view(n_bytes, 8, u) * weights).sum(1, dtype=torch.uint8)  # (bytes, U)
-    # explicit copy: .contiguous() keeps odd strides when U == 1, which .view rejects
-    cols = packed.new_empty(u, n_bytes).copy_(packed.t())
-    return cols.view(_WORD_DTYPES[min(n_bytes, 8)])  # (U, W); bytes little-endian
+    # assemble words from byte rows with shifts: cheaper than transposing the bytes
+    dtype = _WORD_DTYPES[min(n_bytes, 8)]
+    per_word = min(n_bytes, 8)
+    words = []
+    for w in range(0, n_bytes, per_word):
+        word = packed[w].to(dtype)
+        for j in range(1, per_word):
+            word = word | (packed[w + j].to(dtype) << (8 * j))
+        words.append(word)
+    return torch.stack(words, dim=1)  # (U, W)
 
 
 def pack_rows(bits: torch.Tensor) -> torch.Tensor:
@@ -79,6 +90,7 @@ class SampleWisePatterns:
         self.units = 0
         self._bitmap = None
         self._chunks: List[torch.Tensor] = []
+        self._kept = 0
         if n_samples <= BITMAP_MAX_SAMPLES:
             # every pattern is an index into 2**S flags: O(V), no sort at all
             self._bitmap = torch.zeros(1 << n_samples, dtype=torch.bool, device=device)
@@ -92,10 +104,18 @@ class SampleWisePatterns:
         if self._bitmap is not None:
             # sign-extended int16/int32 words: mask back to the S pattern bits
             self._bitmap[words[:, 0].long() & (self._bitmap.numel() - 1)] = True
-        elif words.shape[1] == 1:
-            self._chunks.append(torch.unique(words[:, 0]))  # dedupe early: less memory
         else:
-            self._chunks.append(torch.unique(words, dim=0))
+            # one sort at the end is ~3x cheaper than one per layer; dedupe early only
+            # when the kept words grow large
+            self._chunks.append(words[:, 0] if words.shape[1] == 1 else words)
+            self._kept += words.shape[0]
+            if self._kept > DEDUPE_EVERY:
+                self._merge()
+
+    def _merge(self) -> None:
+        merged = torch.cat(self._chunks)
+        merged = torch.unique(merged) if merged.dim() == 1 else torch.unique(merged, dim=0)
+        self._chunks, self._kept = [merged], merged.shape[0]
 
     def count(self) -> int:
         """Ψ: the number of distinct sample-wise patterns added so far."""
@@ -103,9 +123,7 @@ class SampleWisePatterns:
             return int(self._bitmap.sum().item())
         if not self._chunks:
             return 0
-        if len(self._chunks) > 1:
-            merged = torch.cat(self._chunks)
-            self._chunks = [torch.unique(merged) if merged.dim() == 1 else torch.unique(merged, dim=0)]
+        self._merge()
         return int(self._chunks[0].shape[0])
 
 

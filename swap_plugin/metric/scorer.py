@@ -183,18 +183,19 @@ class SwapScorer:
     def _forward_count(self, model: nn.Module, device, acc_cls) -> tuple:
         x = self._x(device)
         acc = acc_cls(x.shape[0], device)
-        saved = {n: b.clone() for n, b in model.named_buffers()}
-        was_training = model.training
+        saved = [(b, b.clone()) for b in model.buffers()]
+        # per-module flags: a model may mix modes (e.g. frozen BatchNorm in a train model)
+        modes = [(m, m.training) for m in model.modules()] if self.mode is not None else []
         if self.mode is not None:
             model.train(self.mode == "train")
         try:
             with capture_activations(model, acc.add, include_smooth=self.include_smooth):
                 model(x)
         finally:
-            model.train(was_training)
-            for n, b in model.named_buffers():
-                if n in saved:
-                    b.copy_(saved[n])
+            for m, flag in modes:
+                m.training = flag
+            for b, old in saved:
+                b.copy_(old)
         if acc.units == 0:
             raise ValueError(
                 f"{type(model).__name__} has no ReLU-family activation to hook (no nn.ReLU/ReLU6/"
