@@ -43,9 +43,12 @@ def _load_callable(spec: str):
 
 
 def cmd_score(args) -> int:
+    import torch
+
     from .data import load_batch
     from .metric import SwapScorer
 
+    torch.manual_seed(args.seed)  # the untrained weights are part of what is scored
     if args.model:
         model = _load_callable(args.model)(**json.loads(args.model_kwargs))
         what = args.model
@@ -70,7 +73,8 @@ def cmd_score(args) -> int:
         print(f"swap Ψ    {r.swap:.2f}   (S={r.samples} images, V={r.units} units, {r.repeats} repeat(s))")
         if r.reg_swap is not None:
             print(f"reg_swap  {r.reg_swap:.2f}   (f(Θ)={r.regulariser:.4f}, μ={args.mu}, σ={args.sigma} {args.size_unit}, {args.formula} formula)")
-        print(f"params Θ  {r.params:.6g} {args.size_unit}")
+        from .metric.params import SIZE_UNITS
+        print(f"params Θ  {r.params:.6g} {args.size_unit} ({round(r.params * SIZE_UNITS[args.size_unit])} parameters, auxiliary excluded)")
         print(f"time      {r.seconds * 1000:.1f} ms")
     return 0
 

@@ -61,8 +61,9 @@ def test_from_spec_and_parsing(space):
     arch = from_spec([[0, 1, 1], [0, 0, 1], [0, 0, 0]], ["input", "conv3x3", "output"])
     matrix, ops = to_spec(arch)
     assert matrix[0, 1] == matrix[0, 6] == matrix[1, 6] == 1 and matrix.sum() == 3
-    assert ops == ["input", "conv3x3-bn-relu"] + ["maxpool3x3"] * 4 + ["output"]
-    assert arch[49:] == (0, 4, 2, 2, 2, 2, 1)
+    # padding op conv3x3, as NASLib's convert_to_cell
+    assert ops == ["input", "conv3x3-bn-relu"] + ["conv3x3-bn-relu"] * 4 + ["output"]
+    assert arch[49:] == (0, 4, 4, 4, 4, 4, 1)
     pm, po = prune(arch)
     assert pm.tolist() == [[0, 1, 1], [0, 0, 1], [0, 0, 0]]
     assert po == ["input", "conv3x3-bn-relu", "output"]

@@ -69,8 +69,9 @@ def to_spec(arch: Arch) -> Tuple[np.ndarray, list]:
 def from_spec(matrix: Any, ops: Sequence[Any]) -> Arch:
     """(adjacency, ops) -> 56-tuple.  ``ops`` may be names ('conv3x3-bn-relu',
     'conv3x3', 'maxpool3x3', ...) or NASLib indices.  A pruned spec with fewer than 7
-    vertices is padded with isolated ``maxpool3x3`` vertices just before the output
-    (pruning removes them again, so network and hash are unchanged)."""
+    vertices is padded with isolated ``conv3x3-bn-relu`` vertices just before the output,
+    exactly as NASLib's ``convert_to_cell`` does (pruning removes them again, so network
+    and hash are unchanged)."""
     m = np.asarray(matrix, dtype=np.int64)
     ops = [_op_name(o) for o in ops]
     v = len(ops)
@@ -79,7 +80,7 @@ def from_spec(matrix: Any, ops: Sequence[Any]) -> Arch:
     full = np.zeros((NUM_VERTICES, NUM_VERTICES), dtype=np.int64)
     idx = list(range(v - 1)) + [NUM_VERTICES - 1]  # keep the output vertex last
     full[np.ix_(idx, idx)] = m
-    full_ops = ops[:-1] + ["maxpool3x3"] * (NUM_VERTICES - v) + [ops[-1]]
+    full_ops = ops[:-1] + ["conv3x3-bn-relu"] * (NUM_VERTICES - v) + [ops[-1]]
     arch = tuple(int(x) for x in full.flatten()) + tuple(OPS.index(o) for o in full_ops)
     to_spec(arch)  # validates shape, triangularity and op placement
     return arch

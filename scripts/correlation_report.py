@@ -1,0 +1,89 @@
+"""Collect scores.json trees into results/correlation.md (the paper's Fig. 4 columns).
+
+    python scripts/correlation_report.py --runs runs/paper runs/zc --out results/correlation.md
+
+Each task row: our swap / reg_swap Spearman (mean ± std over the seeds present) on the
+paper protocol (1,000 sampled archs), the paper's value, and — on the archs of the
+NAS-Bench-Suite-Zero files in SWAP_DATA_DIR — ours beside the 13 NB-Suite-Zero proxies.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+
+# Paper (ICLR 2024) Fig. 4, regularised SWAP-Score, as ranges given in our brief
+PAPER_REG_SWAP = {
+    ("nb201", "cifar10"): "0.87-0.90", ("nb201", "cifar100"): "0.87-0.90",
+    ("nb201", "ImageNet16-120"): "0.87-0.90", ("nb101", "cifar10"): "0.75", ("nb301", "cifar10"): "0.63",
+    **{("tnb101_macro", t): "0.68-0.86" for t in ("class_scene", "class_object", "jigsaw", "room_layout",
+                                                  "segmentsemantic", "normal", "autoencoder")},
+    **{("tnb101_micro", t): "0.47-0.67" for t in ("class_scene", "class_object", "jigsaw", "room_layout",
+                                                  "segmentsemantic", "normal", "autoencoder")},
+}
+
+
+def collect(root: Path):
+    """{(space, dataset): {proxy: {seed: (spearman, query_time, n, config)}}}"""
+    out = defaultdict(lambda: defaultdict(dict))
+    for f in sorted(root.glob("correlation/*/*/*/*/scores.json")):
+        proxy, seed = f.parent.parent.name, f.parent.name
+        dataset, space = f.parent.parent.parent.name, f.parent.parent.parent.parent.name
+        conf, res = json.loads(f.read_text())
+        out[(space, dataset)][proxy][int(seed)] = (res["spearman"], res.get("query_time"), res.get("n"), conf)
+    return out
+
+
+def fmt(vals):
+    v = np.array([x for x in vals if x == x])
+    if len(v) == 0:
+        return "n/a"
+    return f"{v.mean():.3f} ± {v.std():.3f}" if len(v) > 1 else f"{v[0]:.3f}"
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runs", nargs="+", required=True, help="study output roots (paper protocol first)")
+    ap.add_argument("--out", default="results/correlation.md")
+    ap.add_argument("--command", default=None, help="the command line that produced the runs (recorded)")
+    a = ap.parse_args(argv)
+    lines = ["# Correlation of SWAP with benchmark accuracy (Spearman ρ)", "",
+             "Written by `python scripts/correlation_report.py " + " ".join(
+                 ["--runs", *a.runs, "--out", a.out]) + "`.", ""]
+    if a.command:
+        lines += ["Runs produced by:", "", "```", a.command.strip(), "```", ""]
+    for root in a.runs:
+        data = collect(Path(root))
+        if not data:
+            continue
+        lines += [f"## {root}", ""]
+        proxies_all = sorted({p for d in data.values() for p in d})
+        ours = [p for p in ("swap", "reg_swap") if p in proxies_all]
+        others = [p for p in proxies_all if p not in ours]
+        head = "| space | dataset/task | archs | seeds | " + " | ".join(ours) + " | paper reg_swap | s/arch | " \
+            + " | ".join(others) + " |"
+        lines += [head, "|" + "---|" * (head.count("|") - 1)]
+        for (space, ds), per in sorted(data.items()):
+            first = next(iter(per.values()))
+            seeds = sorted(first)
+            n = next(iter(first.values()))[2]
+            qt = [v[1] for v in per.get("swap", {}).values() if v[1] is not None]
+            row = [space, ds, str(n), ",".join(map(str, seeds))]
+            row += [fmt([v[0] for v in per[p].values()]) for p in ours]
+            row += [PAPER_REG_SWAP.get((space, ds), "—"), f"{np.mean(qt):.3f}" if qt else "—"]
+            row += [fmt([v[0] for v in per[p].values()]) if p in per else "—" for p in others]
+            lines.append("| " + " | ".join(row) + " |")
+        conf = next(iter(next(iter(next(iter(data.values())).values())).values()))[3]
+        lines += ["", "Scoring settings (first task): " + ", ".join(
+            f"{k}={conf.get(k)}" for k in ("samples", "images", "input_size", "repeats", "init", "mode",
+                                           "mu", "sigma", "mu_quantile", "formula", "size_unit")), ""]
+    Path(a.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(a.out).write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()

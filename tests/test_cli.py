@@ -1,0 +1,44 @@
+"""swap-nas score end to end, and its errors."""
+import json
+import subprocess
+import sys
+
+import torch
+
+from swap_plugin.data import load_batch
+from swap_plugin.metric import SwapScorer
+from swap_plugin.spaces import get_space
+
+CLI = [sys.executable, "-m", "swap_plugin.cli"]
+ARCH = "|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_1x1~1|nor_conv_3x3~2|"
+
+
+def test_score_space_arch_json_matches_library():
+    r = subprocess.run(CLI + ["score", "--space", "nb201", "--arch", ARCH, "--n", "8", "--image-size", "8",
+                              "--mu", "1.5", "--sigma", "1.5", "--json"], capture_output=True, text=True, check=True)
+    out = json.loads(r.stdout)
+    space = get_space("nb201")
+    torch.manual_seed(0)
+    net = space.build(space.from_str(ARCH), "cifar10")
+    x = load_batch("cifar10", 8, seed=0, size=8)
+    ref = SwapScorer(x, mode="train", mu=1.5, sigma=1.5).score(net)
+    assert out["swap"] == ref.swap and out["reg_swap"] == ref.reg_swap
+    assert out["params"] == ref.params and out["samples"] == 8 and out["size_unit"] == "M"
+
+
+def test_score_model_callable_and_errors(tmp_path):
+    (tmp_path / "mynets.py").write_text(
+        "import torch.nn as nn\n"
+        "def net(c=4):\n    return nn.Sequential(nn.Conv2d(3, c, 3), nn.ReLU())\n"
+        "def linear():\n    return nn.Sequential(nn.Flatten(), nn.Linear(3 * 32 * 32, 2))\n")
+    ok = subprocess.run(CLI + ["score", "--model", "mynets:net", "--model-kwargs", '{"c": 2}', "--n", "4"],
+                        capture_output=True, text=True, cwd=tmp_path)
+    assert ok.returncode == 0 and "swap Ψ" in ok.stdout and "(56 parameters" in ok.stdout
+    bad = subprocess.run(CLI + ["score", "--model", "mynets:linear", "--n", "4"], capture_output=True, text=True,
+                         cwd=tmp_path)
+    assert bad.returncode == 2 and "no ReLU-family activation" in bad.stderr
+    missing = subprocess.run(CLI + ["score", "--model", "nowhere:net"], capture_output=True, text=True, cwd=tmp_path)
+    assert missing.returncode != 0 and "cannot import" in missing.stderr
+    sigma = subprocess.run(CLI + ["score", "--model", "mynets:net", "--mu", "1", "--sigma", "0", "--n", "4"],
+                           capture_output=True, text=True, cwd=tmp_path)
+    assert sigma.returncode == 2 and "sigma must be > 0" in sigma.stderr
