@@ -7,7 +7,7 @@ from typing import Any, Dict, List, Optional, Union
 
 import yaml
 
-OUR_PROXIES = ("swap", "reg_swap", "params", "flops", "activation_patterns")
+OUR_PROXIES = ("swap", "reg_swap", "reg_swap_auto", "params", "flops", "activation_patterns")
 
 
 @dataclass

@@ -181,6 +181,11 @@ def run_study(cfg: StudyConfig, progress: bool = True) -> Dict[str, Dict[int, di
 def proxy_values(proxy: str, recs: List[dict], archs: list, gt, cfg: StudyConfig, mu, sigma) -> list:
     from ..metric import regulariser
 
+    if proxy == "reg_swap_auto":  # the automatic μ/σ rule, whatever the config says
+        mu, sigma = resolve_mu_sigma("auto", "auto", cfg.space,
+                                     [r["params"] * _from_m(cfg.size_unit) for r in recs],
+                                     cfg.mu_quantile, cfg.size_unit)
+        proxy = "reg_swap"
     if proxy == "reg_swap":
         return [r["swap"] * regulariser(r["params"] * _from_m(cfg.size_unit), mu, sigma, cfg.formula)
                 for r in recs]
