@@ -33,9 +33,18 @@ def hookable_modules(model: nn.Module, include_smooth: bool = False) -> List[Tup
     return [(n, m) for n, m in model.named_modules() if isinstance(m, kinds)]
 
 
-def binarise(t: torch.Tensor) -> torch.Tensor:
+# outputs of these are >= 0, so "> 0" equals "!= 0", which the fast cast kernel computes
+# (several times cheaper than a comparison on CPU). A NaN activation — impossible from
+# finite inputs unless the network overflows — would count as active there.
+NON_NEGATIVE: Tuple[type, ...] = (nn.ReLU, nn.ReLU6)
+_NON_NEGATIVE_FUNCS = {F.relu, F.relu_, torch.relu, torch.relu_, torch.Tensor.relu, torch.Tensor.relu_, F.relu6}
+
+
+def binarise(t: torch.Tensor, non_negative: bool = False) -> torch.Tensor:
     """``(S, ...)`` activations -> ``(S, units)`` contiguous bool, ``> 0 -> True``."""
-    return (t.detach() > 0).reshape(t.shape[0], -1).contiguous()
+    t = t.detach()
+    bits = t.bool() if non_negative else t > 0
+    return bits.reshape(t.shape[0], -1).contiguous()
 
 
 @contextmanager
@@ -52,8 +61,8 @@ def capture_activations(model: nn.Module, sink: Sink, *, include_smooth: bool = 
             yield 0
         return
 
-    def post_hook(_m, _inp, out):
-        sink(binarise(out))
+    def post_hook(m, _inp, out):
+        sink(binarise(out, non_negative=isinstance(m, NON_NEGATIVE)))
 
     def pre_sign_hook(_m, inp, _out):  # smooth activations: sign of the input
         sink(binarise(inp[0]))
@@ -77,5 +86,5 @@ class _FunctionalCapture(TorchFunctionMode):
     def __torch_function__(self, func, types, args=(), kwargs=None):
         out = func(*args, **(kwargs or {}))
         if func in _FUNCTIONAL_RELUS and isinstance(out, torch.Tensor) and out.dim() >= 1:
-            self.sink(binarise(out))
+            self.sink(binarise(out, non_negative=func in _NON_NEGATIVE_FUNCS))
         return out
