@@ -51,7 +51,7 @@ from __future__ import annotations
 import itertools
 import re
 from functools import lru_cache
-from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import Any, Iterator, List, Optional, Sequence, Tuple
 
 import numpy as np
 import torch.nn as nn
