@@ -20,6 +20,7 @@ setup(
         "pyyaml>=6.0",
         "pandas>=1.5",
         "nasbench-pytorch>=1.3.1",
+        "pillow>=9",
     ],
     extras_require={
         # torchvision, and what NASLib imports at module level (NASLib itself is not on PyPI)
