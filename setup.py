@@ -24,7 +24,13 @@ setup(
     ],
     extras_require={
         # torchvision, and what NASLib imports at module level (NASLib itself is not on PyPI)
-        "naslib": ["torchvision", "ConfigSpace", "fvcore", "scikit-learn"],
+        # NASLib is installed from GitHub (see README); these are what it imports at
+        # module level on Python 3.11
+        "naslib": ["torchvision", "ConfigSpace", "fvcore", "scikit-learn", "networkx", "pytorch-msssim",
+                   "scikit-image", "transforms3d", "lightgbm", "ngboost", "xgboost", "emcee", "pyro-ppl",
+                   "grakel", "six", "termcolor", "tensorwatch", "tornado", "seaborn", "matplotlib"],
+        "nb201api": ["nas-bench-201"],
+        "nats": ["nats_bench"],
         "plot": ["matplotlib>=3.5"],
         "dev": ["pytest>=7", "hypothesis>=6", "matplotlib>=3.5"],
     },
