@@ -1,0 +1,80 @@
+"""swap-nas heatmap: the paper's Fig. 4 / NB-Suite-Zero heatmap from scores.json trees."""
+from __future__ import annotations
+
+import shlex
+import sys
+import warnings
+from pathlib import Path
+
+
+def add_parser(sub, add_scoring_flags) -> None:
+    p = sub.add_parser("heatmap", help="Fig. 4 heatmap: mean Spearman of each proxy on each task",
+                       description="Example: swap-nas heatmap --runs runs/zc runs/paper "
+                                   "--out results/fig4_heatmap --report")
+    p.add_argument("--runs", nargs="+", required=True, metavar="ROOT",
+                   help="roots holding scores.json files (NASLib layout "
+                        "{root}/correlation/{space}/{dataset}/{proxy}/{seed}/scores.json or the "
+                        "zerocost branch's {root}/{space}/{dataset}/{proxy}/{seed}/scores.json); "
+                        "for a cell found under two roots the first root wins")
+    p.add_argument("--out", default="results/fig4_heatmap",
+                   help="output stem: writes STEM.png, STEM.pdf, STEM.csv "
+                        "(default results/fig4_heatmap)")
+    p.add_argument("--proxies", nargs="+", help="only these proxies (rows), e.g. swap reg_swap synflow")
+    p.add_argument("--title", help="figure title")
+    p.add_argument("--merge-archsets", action="store_true",
+                   help="one column per task even when roots scored different numbers of archs "
+                        "(default: a column per task and arch count, e.g. 725 vs 1000)")
+    p.add_argument("--cmap", default="viridis", help="matplotlib colormap (default viridis)")
+    p.add_argument("--vmin", type=float, help="colour scale low end (default min(0, lowest ρ))")
+    p.add_argument("--vmax", type=float, help="colour scale high end (default 1)")
+    p.add_argument("--report", nargs="?", const="", default=None, metavar="FILE",
+                   help="also write a markdown record of the command, roots and columns "
+                        "(default FILE: STEM.md)")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from ..studies.heatmap import build_table, collect, describe, plot_heatmap, write_outputs
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        records = collect(args.runs, proxies=args.proxies)
+    for w in caught:
+        print(f"warning: {w.message}", file=sys.stderr)
+    if not records:
+        raise FileNotFoundError(f"no scores.json with a spearman value below {' '.join(args.runs)}")
+    table, meta = build_table(records, split_by_n=not args.merge_archsets, proxies=args.proxies)
+    fig = plot_heatmap(table, meta, title=args.title, cmap=args.cmap, vmin=args.vmin, vmax=args.vmax)
+    outputs = write_outputs(fig, table, args.out)
+    if args.report is not None:
+        report = Path(args.report) if args.report else Path(args.out + ".md")
+        command = _command_line(args)
+        report.parent.mkdir(parents=True, exist_ok=True)
+        report.write_text(describe(command, args.runs, table, meta, outputs, len(records)))
+        outputs["md"] = report
+    with __import__("pandas").option_context("display.width", 200, "display.max_columns", 50):
+        print(table.round(2).to_string(na_rep="-"))
+    for p in outputs.values():
+        print(f"wrote {p}")
+    return 0
+
+
+def _command_line(args) -> str:
+    """The command that reproduces this run, rebuilt from the parsed options."""
+    q = shlex.quote
+    parts = ["swap-nas", "heatmap", "--runs", *map(q, args.runs), "--out", q(args.out)]
+    if args.proxies:
+        parts += ["--proxies", *map(q, args.proxies)]
+    if args.title:
+        parts += ["--title", q(args.title)]
+    if args.merge_archsets:
+        parts.append("--merge-archsets")
+    if args.cmap != "viridis":
+        parts += ["--cmap", q(args.cmap)]
+    for flag in ("vmin", "vmax"):
+        if getattr(args, flag) is not None:
+            parts += [f"--{flag}", str(getattr(args, flag))]
+    parts.append("--report")
+    if args.report:
+        parts.append(q(args.report))
+    return " ".join(parts)
