@@ -12,8 +12,9 @@ def add_parser(sub, add_scoring_flags) -> None:
     p.add_argument("--dataset", default="cifar10", help="cifar10 | cifar100 | imagenet")
     p.add_argument("--data", default=None, help="image source: .npz, CIFAR root or ImageNet ImageFolder path "
                    "(default: the CIFAR-10 / ImageNet stand-in images under SWAP_DATA_DIR)")
-    p.add_argument("--mu", type=float, default=1.5, help="μ in --size-unit (default 1.5 K, SWAP-NAS-C; A: 0.9, B: 1.2)")
-    p.add_argument("--sigma", type=float, default=1.5, help="σ in --size-unit (default 1.5 K)")
+    p.add_argument("--mu", type=float, default=None, help="μ in --size-unit (default: CIFAR 1.5 K, SWAP-NAS-C "
+                   "(A: 0.9, B: 1.2); ImageNet 25 K, whose 1000-class scoring network has 25-27.5 K parameters)")
+    p.add_argument("--sigma", type=float, default=None, help="σ in --size-unit (default: equal to the default μ)")
     p.add_argument("--size-unit", choices=["K", "M"], default="K", help="unit of the scoring network's Θ, μ, σ (default K = thousands)")
     p.add_argument("--formula", choices=["paper", "official"], default="paper")
     p.add_argument("--samples", type=int, default=16, help="S images per batch (default 16)")
@@ -41,8 +42,13 @@ def run(args) -> int:
     from ..search import EvolutionConfig, SearchConfig, run_search
 
     torch.set_num_threads(args.threads)
+    default = 25.0 if args.dataset == "imagenet" else 1.5  # paper: thousands of parameters
+    if args.size_unit == "M":
+        default /= 1e3
+    mu = args.mu if args.mu is not None else default
+    sigma = args.sigma if args.sigma is not None else (args.mu if args.mu is not None else default)
     cfg = SearchConfig(
-        space=args.space, dataset=args.dataset, mu=args.mu, sigma=args.sigma, size_unit=args.size_unit,
+        space=args.space, dataset=args.dataset, mu=mu, sigma=sigma, size_unit=args.size_unit,
         formula=args.formula, samples=args.samples, repeats=args.repeats, image_source=args.data,
         input_size=args.image_size, seed=args.seed, device=args.device, out=args.out,
         scoring_net={"C": 3, "layers": 3 if args.untied else 1},
