@@ -112,3 +112,19 @@ def test_search_refuses_to_mix_settings(tmp_path):
     r = subprocess.run(SEARCH + ["--out", str(tmp_path), "--cycles", "2", "--mu", "0.9"],
                        capture_output=True, text=True)
     assert r.returncode == 2 and "other settings" in r.stderr
+
+
+def test_imagenet_search_uses_its_units_and_eval_size(tmp_path):
+    cmd = [sys.executable, "-m", "swap_plugin.cli", "search", "--quiet", "--dataset", "imagenet", "--population", "3",
+           "--sample-size", "2", "--mutation-times", "1", "--cycles", "1", "--samples", "8", "--repeats", "1",
+           "--out", str(tmp_path)]
+    subprocess.run(cmd, check=True, capture_output=True)
+    r = json.loads((tmp_path / "result.json").read_text())
+    assert r["mu"] == r["sigma"] == 25.0 and r["size_unit"] == "K"
+    space = get_space("darts")
+    arch = space.from_str(r["genotype"])
+    assert r["eval_params_M"] == pytest.approx(space.num_params(arch, "imagenet"))
+    # the 1000-class scoring network holds 25-27.5 thousand parameters, as in the paper
+    from swap_plugin.metric import count_parameters
+    k = count_parameters(space.build_scoring_network(arch, num_classes=1000), unit="K")
+    assert 25.0 < k < 27.7
