@@ -8,6 +8,14 @@ Then ``naslib.predictors.ZeroCost(method_type="swap").query(graph, dataloader)``
 like any other NASLib proxy (also ``"reg_swap"``). Importing this package never
 fails without NASLib; :func:`register` then raises an ImportError that says how to
 install NASLib.
+
+The optimizer (SWAP-NAS, Algorithm 1, for NASLib's ``Trainer``) is loaded on first use,
+so it too needs NASLib only when touched::
+
+    from swap_plugin.naslib import SwapEvolution, OPTIMIZERS   # OPTIMIZERS["swap_evolution"]
+
+:class:`NaslibSpaceAdapter` (a NASLib graph as swap_plugin's search-space protocol)
+needs no NASLib import of its own.
 """
 from __future__ import annotations
 
@@ -18,10 +26,28 @@ from .measures import (DEFAULT_MU_SIGMA, MEASURE_NAMES, compute_reg_swap, comput
                        configure_from_config, get_config, is_registered, measure_value,
                        mu_sigma_for, register, registry_module, reset_config, scorer_for, space_of)
 
-__all__ = ["DEFAULT_MU_SIGMA", "MEASURE_NAMES", "compute_reg_swap", "compute_swap", "configure",
+from .space_adapter import NaslibSpaceAdapter
+
+#: names loaded from .optimizer (which imports NASLib) on first access
+_LAZY = {"SwapEvolution": "SwapEvolution", "OPTIMIZERS": "OPTIMIZERS",
+         "naslib_optimizers": "naslib_optimizers", "build_train_loader": "build_train_loader"}
+
+__all__ = ["NaslibSpaceAdapter", "DEFAULT_MU_SIGMA", "MEASURE_NAMES", "compute_reg_swap", "compute_swap", "configure",
            "configure_from_config", "get_config", "is_registered", "measure_value", "mu_sigma_for",
            "naslib_available", "register", "registry_module", "reset_config", "scorer_for",
            "space_of"]
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        if not naslib_available():
+            from .measures import INSTALL_HINT
+
+            raise ImportError(f"swap_plugin.naslib.{name} needs NASLib. {INSTALL_HINT}")
+        from . import optimizer
+
+        return getattr(optimizer, _LAZY[name])
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def naslib_available() -> bool:

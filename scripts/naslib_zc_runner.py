@@ -1,0 +1,248 @@
+#!/usr/bin/env python
+"""NASLib's zero-cost runner (``naslib/runners/zc/runner.py``) with scipy correlations
+and a way to add ``swap`` / ``reg_swap`` to a NAS-Bench-Suite-Zero ``zc_*.json``.
+
+Same flow as NASLib's: config -> the zc file's labelled archs -> ``test_size`` of them
+with their ``val_accuracy`` -> predictions of ``ZeroCost(method_type=config.predictor)``
+(read from the zc file when ``search.use_zc_api`` / ``--use-zc-api``, else computed on
+the parsed graph) -> correlations. Differences:
+
+* the ``test_size`` archs are a seeded choice WITHOUT replacement: NASLib's
+  ``ZeroCostPredictorEvaluator`` draws with replacement even with
+  ``sample_without_replacement`` (it pops from a clone's list), so duplicates enter its
+  correlations;
+* correlations by scipy (``spearmanr``, ``kendalltau``, ``pearsonr``): NASLib's
+  ``compute_scores`` returns NaN for them with scikit-learn >= 1.6; its other metrics
+  are kept beside them;
+* output ``{out_dir}/{search_space}/{dataset}/{predictor}/{seed}/scores.json``
+  (NASLib's list layout: ``[config, results]``);
+* ``--zc-json PATH`` reads any NB-Suite-Zero file (old layouts converted) instead of
+  ``naslib/data/zc_{space}.json``;
+* ``--add-scores DST``: compute the predictor for the file's archs (``--limit N`` of
+  them, seeded) and write a COPY with ``{"score", "time"}`` entries
+  (:func:`swap_plugin.benchmarks.add_proxy_scores`, ``layout="current"``); the
+  evaluation then runs on DST with ``use_zc_api`` over the scored archs — so NASLib's
+  ``ZeroCostPredictorEvaluator(use_zc_api=True)`` can use ``swap`` like its own proxies;
+* without the torchvision / ImageNet16 files under ``config.data`` (NASLib would try to
+  download them) the proxy batch is ``search.swap_batch_size`` images of
+  :func:`swap_plugin.data.load_batch`. NASLib's own ``ZeroCostPredictorEvaluator``
+  builds loaders even when every score comes from the zc file; to drive it offline,
+  wrap it in :func:`offline_loaders`, which hands it that batch while active (the
+  runner uses it too; ``--naslib-loaders`` turns it off).
+
+    source /work/naslib-dev/env.sh
+    python scripts/naslib_zc_runner.py --config-file configs/naslib/zc_swap_nb201.yaml \\
+        --zc-json ../shared/data/nb201/zc/naslib_zc_nasbench201_725.json \\
+        --add-scores /tmp/zc_nb201_swap.json --limit 100 test_size 100
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Sequence
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+logger = logging.getLogger("swap_plugin.zc_runner")
+
+#: NASLib search-space name -> swap_plugin.benchmarks space name
+SPACES = {"nasbench201": "nb201", "nasbench101": "nb101", "nasbench301": "nb301",
+          "transbench101_micro": "tnb101_micro", "transbench101_macro": "tnb101_macro"}
+
+
+# ---- correlations -------------------------------------------------------------------
+def scipy_correlations(ytest: Sequence[float], preds: Sequence[float]) -> Dict[str, float]:
+    """Spearman / Kendall / Pearson by scipy (NaN only for a constant input)."""
+    from scipy import stats
+
+    y, p = np.asarray(ytest, float), np.asarray(preds, float)
+    if len(y) < 2:
+        return {"spearman": float("nan"), "kendalltau": float("nan"), "pearson": float("nan")}
+    with np.errstate(all="ignore"):
+        return {"spearman": float(stats.spearmanr(y, p)[0]),
+                "kendalltau": float(stats.kendalltau(y, p)[0]),
+                "pearson": float(stats.pearsonr(y, p)[0])}
+
+
+def all_scores(ytest, preds) -> Dict[str, Any]:
+    """NASLib's ``compute_scores`` (where it works) overridden by the scipy correlations."""
+    out: Dict[str, Any] = {}
+    try:
+        from naslib.utils import compute_scores
+
+        out.update({k: v for k, v in compute_scores(list(ytest), list(preds)).items()
+                    if k not in ("full_ytest", "full_testpred")})
+    except Exception as e:  # noqa: BLE001  (NASLib's metrics are extras here)
+        out["naslib_compute_scores_error"] = f"{type(e).__name__}: {e}"
+    out.update(scipy_correlations(ytest, preds))
+    return {k: (float(v) if isinstance(v, (np.floating, np.integer)) else v) for k, v in out.items()}
+
+
+# ---- loaders ------------------------------------------------------------------------------
+@contextlib.contextmanager
+def offline_loaders(config, enabled: bool = True):
+    """While active, ``naslib.utils.get_train_val_loaders`` returns our one-batch loader
+    (train, valid, test) when NASLib's own dataset files are absent; restored on exit."""
+    import naslib.utils as nu
+
+    from swap_plugin.naslib.optimizer import build_train_loader, naslib_data_present
+
+    if not enabled or naslib_data_present(config):
+        yield False
+        return
+    loader = build_train_loader(config, kind="swap")
+    original = nu.get_train_val_loaders
+
+    def get_train_val_loaders(cfg, mode="train"):
+        return loader, loader, loader, None, None
+
+    nu.get_train_val_loaders = get_train_val_loaders
+    try:
+        yield True
+    finally:
+        nu.get_train_val_loaders = original
+
+
+# ---- zc files ---------------------------------------------------------------------------
+def load_zc_api(zc_json: Optional[str], search_space: str, dataset: str) -> dict:
+    """``{arch key: record}`` of ``dataset``: from ``zc_json`` (any layout) or NASLib's file."""
+    if zc_json is None:
+        from naslib.utils import get_zc_benchmark_api
+
+        return get_zc_benchmark_api(search_space, dataset)
+    from swap_plugin.benchmarks import read_zc_json, to_current_layout
+
+    return to_current_layout(read_zc_json(zc_json), SPACES.get(search_space, search_space))[dataset]
+
+
+def proxy_scores(config, keys: Sequence[str], proxy: str, loader=None) -> Dict[str, tuple]:
+    """``{key: (score, seconds)}``: NASLib's ``ZeroCost(proxy).query`` on each key's graph."""
+    import torch
+    from naslib.predictors import ZeroCost
+    from naslib.search_spaces import get_search_space
+
+    import swap_plugin.naslib as sn
+
+    sn.register()
+    sn.configure_from_config(config)
+    if loader is None:
+        loader = sn.build_train_loader(config)
+    space = get_search_space(config.search_space, config.dataset)
+    adapter = sn.NaslibSpaceAdapter(space)
+    predictor = ZeroCost(method_type=proxy)
+    out = {}
+    for i, key in enumerate(keys):
+        torch.manual_seed(int(config.seed) + i)
+        graph = adapter.to_graph(adapter.decode(key))
+        t0 = time.perf_counter()
+        score = predictor.query(graph, dataloader=loader)
+        out[key] = (float(score), time.perf_counter() - t0)
+    return out
+
+
+def add_scores_to_copy(config, src: str, dst: str, proxy: str, limit: Optional[int] = None,
+                       loader=None) -> List[str]:
+    """Score ``limit`` (seeded choice; None = all) archs of ``src``'s ``config.dataset`` and
+    write a copy to ``dst`` with ``proxy`` added (current layout). Returns the scored keys."""
+    from swap_plugin.benchmarks import add_proxy_scores
+
+    zc = load_zc_api(src, config.search_space, config.dataset)
+    keys = sorted(zc)
+    if limit is not None and limit < len(keys):
+        idx = np.random.default_rng(int(config.seed)).choice(len(keys), size=limit, replace=False)
+        keys = [keys[i] for i in sorted(idx)]
+    scores = proxy_scores(config, keys, proxy, loader)
+    add_proxy_scores(src, dst, proxy, {k: v for k, v in scores.items()},
+                     space=SPACES.get(config.search_space, config.search_space),
+                     dataset=config.dataset, layout="current")
+    return keys
+
+
+# ---- the run --------------------------------------------------------------------------------
+def parse(argv=None):
+    p = argparse.ArgumentParser(add_help=False)
+    p.add_argument("--zc-json", default=None, help="NB-Suite-Zero file (default NASLib's zc_{space}.json)")
+    p.add_argument("--add-scores", default=None, metavar="DST",
+                   help="write a copy of the zc json with the predictor's scores to DST")
+    p.add_argument("--limit", type=int, default=None, help="with --add-scores: score N archs")
+    p.add_argument("--use-zc-api", action="store_true", help="read predictions from the zc json")
+    p.add_argument("--naslib-loaders", action="store_true",
+                   help="always use NASLib's get_train_val_loaders (needs its dataset files)")
+    ours, rest = p.parse_known_args(sys.argv[1:] if argv is None else list(argv))
+    return ours, rest
+
+
+def main(argv=None) -> dict:
+    from naslib import utils
+    from naslib.utils import setup_logger
+
+    import swap_plugin.naslib as sn
+
+    ours, rest = parse(argv)
+    config = utils.get_config_from_args(args=utils.parse_args(args=rest), config_type="zc")
+    config.save = "{}/{}/{}/{}/{}".format(config.out_dir, config.search_space, config.dataset,
+                                          config.predictor, config.seed)
+    os.makedirs(config.save, exist_ok=True)
+    utils.set_seed(config.seed)
+    log = setup_logger(config.save + "/log.log")
+    log.setLevel(logging.INFO)
+    utils.log_args(config)
+    sn.register()
+    sn.configure_from_config(config)
+
+    zc_path = ours.zc_json
+    use_zc_api = bool(ours.use_zc_api or getattr(config.search, "use_zc_api", False))
+    scored_keys = None
+    with offline_loaders(config, enabled=not ours.naslib_loaders):
+        if ours.add_scores:
+            if zc_path is None:
+                raise SystemExit("--add-scores needs --zc-json (the file to copy)")
+            scored_keys = add_scores_to_copy(config, zc_path, ours.add_scores, config.predictor,
+                                             ours.limit)
+            zc_path, use_zc_api = ours.add_scores, True
+        zc_api = load_zc_api(zc_path, config.search_space, config.dataset)
+
+        keys = scored_keys if scored_keys is not None else list(zc_api)
+        if use_zc_api:
+            keys = [k for k in keys if config.predictor in zc_api[k]]
+            if not keys:
+                raise SystemExit(f"no arch in the zc file has a {config.predictor!r} score")
+        # test_size labelled archs WITHOUT replacement (NASLib's evaluator draws with
+        # replacement: its sample_without_replacement pops from a clone's list)
+        n = min(int(config.test_size), len(keys))
+        idx = np.random.default_rng(int(config.seed)).choice(len(keys), size=n, replace=False)
+        xtest = [keys[i] for i in sorted(idx)]
+        ytest = [float(zc_api[k]["val_accuracy"]) for k in xtest]
+        t0 = time.perf_counter()
+        if use_zc_api:
+            preds = [zc_api[k][config.predictor]["score"] for k in xtest]
+        else:
+            fresh = proxy_scores(config, xtest, config.predictor,
+                                 loader=sn.build_train_loader(config))
+            preds = [fresh[k][0] for k in xtest]
+        preds = [-1e9 if p == float("-inf") else 1e9 if p == float("inf") else p for p in preds]
+        results = all_scores(ytest, preds)
+        results["query_time"] = (time.perf_counter() - t0) / max(len(xtest), 1)
+        results.update(n=len(xtest), use_zc_api=use_zc_api, zc_json=zc_path,
+                       predictor=config.predictor, dataset=config.dataset,
+                       search_space=config.search_space)
+    log.info("dataset: {}, predictor: {}, spearman {:.4f}, kendalltau {:.4f} (n={})".format(
+        config.dataset, config.predictor, results["spearman"], results["kendalltau"], len(xtest)))
+    cfg_plain = json.loads(json.dumps(config, default=str))
+    with open(os.path.join(config.save, "scores.json"), "w") as f:
+        json.dump([cfg_plain, results], f, default=float)
+    return results
+
+
+if __name__ == "__main__":
+    print(json.dumps(main(), default=float))
