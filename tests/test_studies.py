@@ -112,3 +112,14 @@ def test_correlate_killed_and_resumed_equals_uninterrupted(tmp_path):
         a = json.loads((tmp_path / "ref" / "correlation/nb201/cifar10" / proxy / "0/scores.json").read_text())[1]
         b = json.loads((out / "correlation/nb201/cifar10" / proxy / "0/scores.json").read_text())[1]
         assert a["full_testpred"] == b["full_testpred"] and a["spearman"] == b["spearman"]
+
+
+def test_baseline_with_a_missing_value_is_correlated_on_the_archs_it_has(tmp_path):
+    # synflow is empty for (3, 2, 4, 0, 4, 4) on cifar10 in the 725-arch NB-Suite-Zero file
+    cfg = StudyConfig.from_dict(dict(space="nb201", dataset="cifar10", n=725, seeds=[0], out=str(tmp_path),
+                                     proxies=["synflow", "nwot"], gt_source="zc", **FAST))
+    from swap_plugin.studies import correlate
+    gt = get_ground_truth("nb201", "cifar10", source="zc")
+    archs = sample_archs(gt, "cifar10", 725, 0)
+    pred = correlate.proxy_values("synflow", [], archs, gt, cfg, None, None)
+    assert pred.count(None) == 1 and pred[archs.index((3, 2, 4, 0, 4, 4))] is None

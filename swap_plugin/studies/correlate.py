@@ -164,10 +164,13 @@ def run_study(cfg: StudyConfig, progress: bool = True) -> Dict[str, Dict[int, di
                                      cfg.mu_quantile, cfg.size_unit)
         for proxy in cfg.proxies:
             pred = proxy_values(proxy, recs, archs, gt, cfg, mu, sigma)
-            res = correlations(y, pred)
+            # a baseline file may lack a value for an arch: correlate on the archs it has
+            keep = [i for i, v in enumerate(pred) if v is not None]
+            res = correlations([y[i] for i in keep], [pred[i] for i in keep])
             res["query_time"] = float(np.mean([r["build_seconds"] + r["score_seconds"] for r in recs])) \
                 if proxy in OUR_PROXIES else None
-            res["n"] = len(archs)
+            res["n"] = len(keep)
+            res["n_missing"] = len(archs) - len(keep)
             conf = {**cfg.as_dict(), "search_space": cfg.space, "predictor": proxy, "seed": seed,
                     "test_size": len(archs), "mu_used": mu, "sigma_used": sigma}
             path = study_dir(cfg) / proxy / str(seed) / "scores.json"
@@ -191,4 +194,13 @@ def proxy_values(proxy: str, recs: List[dict], archs: list, gt, cfg: StudyConfig
                 for r in recs]
     if proxy in OUR_PROXIES:
         return [r[proxy] for r in recs]
-    return [gt.proxy(a, cfg.dataset, proxy) for a in archs]  # an NB-Suite-Zero baseline
+    return [_baseline(gt, a, cfg.dataset, proxy) for a in archs]  # an NB-Suite-Zero baseline
+
+
+def _baseline(gt, arch, dataset: str, proxy: str):
+    from ..benchmarks import MissingValueError
+
+    try:
+        return gt.proxy(arch, dataset, proxy)
+    except MissingValueError:
+        return None
