@@ -128,3 +128,12 @@ def test_imagenet_search_uses_its_units_and_eval_size(tmp_path):
     from swap_plugin.metric import count_parameters
     k = count_parameters(space.build_scoring_network(arch, num_classes=1000), unit="K")
     assert 25.0 < k < 27.7
+
+
+def test_scoring_network_is_configurable(tmp_path):
+    cmd = SEARCH[:3] + ["--quiet", "--population", "3", "--sample-size", "2", "--mutation-times", "1",
+                        "--cycles", "1", "--samples", "8", "--repeats", "1", "--scoring-channels", "4",
+                        "--scoring-cells", "2", "--image-size", "16", "--out", str(tmp_path)]
+    subprocess.run(cmd, check=True, capture_output=True)
+    settings = json.loads((tmp_path / "settings.json").read_text())
+    assert settings["scoring_net"] == {"C": 4, "layers": 2} and settings["input_size"] == 16

@@ -25,6 +25,9 @@ def add_parser(sub, add_scoring_flags) -> None:
     p.add_argument("--sample-size", type=int, default=5)
     p.add_argument("--mutation-times", type=int, default=4)
     p.add_argument("--crossover-prob", type=float, default=0.5)
+    p.add_argument("--scoring-channels", type=int, default=3, help="C of the scoring network (default 3, official)")
+    p.add_argument("--scoring-cells", type=int, default=None,
+                   help="cells of the scoring network (default 1; 3 with --untied so both cells are seen)")
     p.add_argument("--untied", action="store_true", help="search normal and reduce cells separately "
                    "(the scoring network then has 3 cells; μ, σ scale up accordingly)")
     p.add_argument("--allow-none", action="store_true", help="allow the 'none' op")
@@ -51,7 +54,8 @@ def run(args) -> int:
         space=args.space, dataset=args.dataset, mu=mu, sigma=sigma, size_unit=args.size_unit,
         formula=args.formula, samples=args.samples, repeats=args.repeats, image_source=args.data,
         input_size=args.image_size, seed=args.seed, device=args.device, out=args.out,
-        scoring_net={"C": 3, "layers": 3 if args.untied else 1},
+        scoring_net={"C": args.scoring_channels,
+                     "layers": args.scoring_cells or (3 if args.untied else 1)},
         space_options={"tied_cells": not args.untied, "allow_none": args.allow_none},
         evolution=EvolutionConfig(population_size=args.population, cycles=args.cycles,
                                   sample_size=args.sample_size, mutation_times=args.mutation_times,
