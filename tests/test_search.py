@@ -131,7 +131,7 @@ def test_imagenet_search_uses_its_units_and_eval_size(tmp_path):
 
 
 def test_scoring_network_is_configurable(tmp_path):
-    cmd = SEARCH[:3] + ["--quiet", "--population", "3", "--sample-size", "2", "--mutation-times", "1",
+    cmd = SEARCH[:4] + ["--quiet", "--population", "3", "--sample-size", "2", "--mutation-times", "1",
                         "--cycles", "1", "--samples", "8", "--repeats", "1", "--scoring-channels", "4",
                         "--scoring-cells", "2", "--image-size", "16", "--out", str(tmp_path)]
     subprocess.run(cmd, check=True, capture_output=True)
