@@ -122,7 +122,9 @@ def _parse_file(data) -> Tuple[dict, List[dict]]:
 
 
 def _n_of(res: dict, conf: dict) -> Optional[int]:
-    for v in (res.get("n"), conf.get("test_size")):
+    # the sampled arch set (test_size) names the column; a proxy missing a value for a
+    # few archs (n < test_size) still belongs to it
+    for v in (conf.get("test_size"), res.get("n")):
         if _int_or_none(v) is not None:
             return int(v)
     if isinstance(res.get("full_ytest"), list):
