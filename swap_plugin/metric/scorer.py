@@ -169,7 +169,7 @@ class SwapScorer:
         work = copy.deepcopy(model).to(device)
         if self.mode is not None:
             work.train(self.mode == "train")
-        out = [self._forward_count(_reinit(work, self.seed, 0), device, acc_cls)]
+        out = [self._forward_count(gaussian_init_(work, self.seed, 0), device, acc_cls)]
         rest = list(range(1, self.repeats))
         if rest and self.batch_repeats and hookable_modules(work, self.include_smooth):
             try:
@@ -177,7 +177,7 @@ class SwapScorer:
             except (RuntimeError, NotImplementedError, ValueError):
                 if self.batch_repeats is True:
                     raise
-        return out + [self._forward_count(_reinit(work, self.seed, r), device, acc_cls) for r in rest]
+        return out + [self._forward_count(gaussian_init_(work, self.seed, r), device, acc_cls) for r in rest]
 
     @torch.no_grad()
     def _forward_count(self, model: nn.Module, device, acc_cls) -> tuple:
@@ -238,10 +238,6 @@ def _model_device(model: nn.Module) -> Optional[torch.device]:
     for t in model.parameters():
         return t.device
     return None
-
-
-def _reinit(model: nn.Module, seed: int, repeat: int) -> nn.Module:
-    return gaussian_init_(model, seed, repeat)
 
 
 def _without_running_stats(model: nn.Module) -> nn.Module:

@@ -17,6 +17,7 @@ from typing import Dict, List, Optional
 import numpy as np
 import torch
 
+from ..metric.params import SIZE_UNITS
 from .config import OUR_PROXIES, StudyConfig
 from .mu_sigma import resolve_mu_sigma
 from .stats import correlations
@@ -74,7 +75,7 @@ def arch_seed(seed: int, key: str) -> int:
 
 def _from_m(unit: str) -> float:
     """Multiply millions by this to get ``unit``."""
-    return {"M": 1.0, "K": 1e3, "1": 1e6}[unit]
+    return SIZE_UNITS["M"] / SIZE_UNITS[unit]
 
 
 def _mflops(net: torch.nn.Module, x: torch.Tensor) -> float:

@@ -15,6 +15,8 @@ from typing import Iterable, Tuple
 
 import numpy as np
 
+from ..metric.params import SIZE_UNITS
+
 PAPER_PRESETS_M = {"nb101": 40.0, "nb201": 1.5, "nb301": 1.8, "darts": 1.8}
 
 
@@ -36,7 +38,7 @@ def resolve_mu_sigma(mu, sigma, space: str, sizes: Iterable[float], quantile: fl
     if mu == "paper" or sigma == "paper":
         if space not in PAPER_PRESETS_M:
             raise ValueError(f"the paper gives no μ/σ for {space!r}; use 'auto' or numbers")
-        v = PAPER_PRESETS_M[space] * {"M": 1.0, "K": 1e3, "1": 1e6}[size_unit]
+        v = PAPER_PRESETS_M[space] * SIZE_UNITS["M"] / SIZE_UNITS[size_unit]
         return v, v
     if mu == "auto" or sigma == "auto":
         return auto_mu_sigma(sizes, quantile)
