@@ -46,8 +46,11 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from swap_plugin.benchmarks import get_ground_truth  # noqa: E402
+from swap_plugin.metric import regulariser  # noqa: E402
 from swap_plugin.search.evolution import Evolution, EvolutionConfig  # noqa: E402
 from swap_plugin.spaces import get_space  # noqa: E402
+from swap_plugin.studies import RecordStore  # noqa: E402
+from swap_plugin.studies.correlate import arch_seed as study_arch_seed  # noqa: E402
 
 DATASETS = ("cifar10", "cifar100", "ImageNet16-120")
 TEST_COLUMN = {"cifar10": "test_acc_cifar10_trainval_200ep",
@@ -56,38 +59,58 @@ TEST_COLUMN = {"cifar10": "test_acc_cifar10_trainval_200ep",
 VAL_METRIC = "valid_accuracy_200ep"
 
 
-def arch_seed(arch) -> int:
-    """Deterministic weight seed of an NB201 arch (its base-5 index)."""
-    s = 0
-    for o in arch:
-        s = s * 5 + int(o)
-    return s
+def arch_seed(arch, batch_seed: int = 0) -> int:
+    """Weight seed of an NB201 arch: the correlation study's (seed, arch hash) rule, so a
+    study's seed-0 records hold exactly the Ψ and Θ this search computes."""
+    return study_arch_seed(batch_seed, str(tuple(int(o) for o in arch)))
 
 
 class ScoreCache:
-    """reg_swap per (dataset, arch), persisted as JSONL lines {dataset, arch, score, seconds}."""
+    """Ψ and Θ (millions) per (dataset, arch), persisted as JSONL lines
+    {dataset, arch, swap, params, seconds}; reg_swap is computed from them for any μ/σ."""
 
     def __init__(self, path: Optional[Path]):
         self.path = path
-        self.data: Dict[Tuple[str, tuple], Tuple[float, float]] = {}
+        self.data: Dict[Tuple[str, tuple], Tuple[float, float, float]] = {}
         if path is not None and path.exists():
             for line in path.read_text().splitlines():
                 try:
                     r = json.loads(line)
-                except json.JSONDecodeError:  # a line cut by a kill
+                    self.data[(r["dataset"], tuple(r["arch"]))] = (float(r["swap"]), float(r["params"]),
+                                                                   float(r["seconds"]))
+                except (json.JSONDecodeError, KeyError):  # a line cut by a kill, or an old format
                     continue
-                self.data[(r["dataset"], tuple(r["arch"]))] = (float(r["score"]), float(r["seconds"]))
 
-    def get(self, dataset: str, arch) -> Optional[Tuple[float, float]]:
+    def get(self, dataset: str, arch) -> Optional[Tuple[float, float, float]]:
         return self.data.get((dataset, tuple(arch)))
 
-    def put(self, dataset: str, arch, score: float, seconds: float) -> None:
-        self.data[(dataset, tuple(arch))] = (score, seconds)
+    def put(self, dataset: str, arch, swap: float, params: float, seconds: float) -> None:
+        self.data[(dataset, tuple(arch))] = (swap, params, seconds)
         if self.path is not None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with open(self.path, "a") as f:
-                f.write(json.dumps({"dataset": dataset, "arch": list(arch), "score": score,
-                                    "seconds": round(seconds, 4)}) + "\n")
+                f.write(json.dumps({"dataset": dataset, "arch": list(arch), "swap": swap,
+                                    "params": params, "seconds": round(seconds, 4)}) + "\n")
+
+    def warm_from_study(self, dataset: str, study: Path, samples: int) -> int:
+        """Adopt the seed-0 records of a correlation study scored exactly as this search
+        scores (configs/nb201.yaml settings, S = ``samples``); returns how many."""
+        key_file = study / "records_seed0.key.json"
+        if not key_file.exists():
+            return 0
+        key = json.loads(key_file.read_text())
+        want = {"space": "nb201", "dataset": dataset, "samples": samples, "images": None,
+                "image_source": None, "input_size": None, "repeats": 1, "init": None,
+                "mode": "train", "build": {"C": 16, "N": 5}}
+        if key != want:
+            raise ValueError(f"{study} was scored with {key}, not with this search's settings {want}")
+        n = 0
+        for r in RecordStore(study / "records_seed0.jsonl"):
+            if self.get(dataset, r["arch"]) is None:
+                self.put(dataset, tuple(r["arch"]), float(r["swap"]), float(r["params"]),
+                         float(r["build_seconds"] + r["score_seconds"]))
+                n += 1
+        return n
 
 
 class RegSwapFitness:
@@ -98,7 +121,7 @@ class RegSwapFitness:
         self.space, self.dataset, self.cache = space, dataset, cache
         self.samples, self.mu, self.sigma, self.batch_seed = samples, mu, sigma, batch_seed
         self._scorer = None
-        self._score_fn = score_fn  # tests inject a cheap function of the arch
+        self._score_fn = score_fn  # tests inject a cheap function of the arch: (Ψ, Θ)
         self.seconds = 0.0         # scoring seconds of the archs asked for (cache hits included)
 
     def scorer(self):
@@ -107,7 +130,7 @@ class RegSwapFitness:
             from swap_plugin.data import load_batch
 
             x = load_batch(self.dataset, self.samples, seed=self.batch_seed)
-            self._scorer = SwapScorer(x, mode="train", mu=self.mu, sigma=self.sigma)
+            self._scorer = SwapScorer(x, mode="train")
         return self._scorer
 
     def __call__(self, arch) -> float:
@@ -115,15 +138,17 @@ class RegSwapFitness:
         if hit is None:
             t0 = time.perf_counter()
             if self._score_fn is not None:
-                score = float(self._score_fn(arch))
+                swap, params = self._score_fn(arch)
             else:
-                torch.manual_seed(arch_seed(arch))
-                net = self.space.build(arch, self.dataset)
-                score = float(self.scorer().score(net).reg_swap)
-            hit = (score, time.perf_counter() - t0)
+                with torch.random.fork_rng(devices=[]):
+                    torch.manual_seed(arch_seed(arch, self.batch_seed))
+                    net = self.space.build(arch, self.dataset)
+                r = self.scorer().score(net)
+                swap, params = float(r.swap), float(r.params)
+            hit = (swap, params, time.perf_counter() - t0)
             self.cache.put(self.dataset, arch, *hit)
-        self.seconds += hit[1]
-        return hit[0]
+        self.seconds += hit[2]
+        return hit[0] * regulariser(hit[1], self.mu, self.sigma)
 
 
 def swap_nas(space, fitness: RegSwapFitness, cfg: EvolutionConfig, seed: int):
@@ -218,8 +243,8 @@ def summarise(rows: List[dict], datasets, gt, args, command: str, complete: bool
              f"sample size {args.sample_size}, mutation_times {args.mutation_times}, crossover "
              f"prob. {args.crossover_prob}; E = distinct archs SWAP-NAS scored, which is also "
              "the budget of the other two searches. reg_swap: S="
-             f"{args.samples} images, train mode, μ=σ={args.mu} M, NB201 net C=16 N=5, "
-             "weights seeded per arch, torch threads 1.", ""]
+             f"{args.samples} images, train mode, μ={args.mu} M, σ={args.sigma} M, NB201 net C=16 N=5, "
+             "weights seeded per (seed 0, arch) as in the correlation study, torch threads 1.", ""]
     if not complete:
         lines += ["**Partial run**: not every (seed, dataset) pair is done yet; counts below.", ""]
     lines += ["| dataset | seeds | E (mean) | " + " | ".join(m[1] for m in methods)
@@ -270,12 +295,18 @@ def main(argv=None) -> int:
     p.add_argument("--mutation-times", type=int, default=3)
     p.add_argument("--crossover-prob", type=float, default=0.5)
     p.add_argument("--samples", type=int, default=16)
-    p.add_argument("--mu", type=float, default=1.5, help="μ = σ of reg_swap, millions of params")
+    p.add_argument("--mu", type=float, default=1.5, help="μ of reg_swap, millions of params")
+    p.add_argument("--sigma", type=float, default=None, help="σ of reg_swap, millions (default: μ)")
+    p.add_argument("--from-study", type=Path, default=None,
+                   help="a correlation-study root (swap-nas correlate --out) whose seed-0 NB201 records, "
+                        "scored with the same settings, pre-fill the score cache")
     p.add_argument("--out", type=Path, default=ROOT / "results" / "search_nb201.md")
     p.add_argument("--cache", type=Path, default=None,
                    help="score cache JSONL (default: <out>.scores.jsonl)")
     p.add_argument("--threads", type=int, default=1)
     args = p.parse_args(argv)
+    if args.sigma is None:
+        args.sigma = args.mu
 
     torch.set_num_threads(args.threads)
     out: Path = args.out
@@ -285,7 +316,8 @@ def main(argv=None) -> int:
                           sample_size=args.sample_size, mutation_times=args.mutation_times,
                           crossover_prob=args.crossover_prob)
     settings = {k: getattr(args, k) for k in ("population_size", "cycles", "sample_size",
-                                              "mutation_times", "crossover_prob", "samples", "mu")}
+                                              "mutation_times", "crossover_prob", "samples", "mu",
+                                              "sigma")}
     rows: List[dict] = []
     if rows_path.exists():
         saved = json.loads(rows_path.read_text())
@@ -294,6 +326,10 @@ def main(argv=None) -> int:
         else:
             print(f"{rows_path}: other settings, starting over", flush=True)
     cache = ScoreCache(cache_path)
+    if args.from_study is not None:
+        for ds in args.datasets:
+            n = cache.warm_from_study(ds, args.from_study / "correlation" / "nb201" / ds, args.samples)
+            print(f"{ds}: {n} scores adopted from {args.from_study}", flush=True)
     space = get_space("nb201")
     gt = get_ground_truth("nb201")
     command = "python scripts/search_nb201.py" + ("" if argv is None and len(sys.argv) == 1
@@ -304,7 +340,7 @@ def main(argv=None) -> int:
             if any(r["seed"] == seed and r["dataset"] == ds for r in rows):
                 continue
             t0 = time.time()
-            row = run_one(space, gt, ds, seed, cfg, cache, args.samples, args.mu, args.mu)
+            row = run_one(space, gt, ds, seed, cfg, cache, args.samples, args.mu, args.sigma)
             rows.append(row)
             print(f"seed {seed} {ds}: E={row['evaluations']} swap={row['swap_nas']['test']:.2f} "
                   f"rs={row['random_regswap']['test']:.2f} re={row['re_val_acc']['test']:.2f} "

@@ -35,24 +35,28 @@ def gt():
 
 
 def cheap_score(arch):
-    """A deterministic stand-in proxy: number of conv ops plus a little arch-dependent noise."""
-    return sum(o in (2, 3) for o in arch) + (sn201.arch_seed(arch) % 97) / 1000.0
+    """A deterministic stand-in (Ψ, Θ): conv count plus a little arch-dependent noise; Θ = 1.5 M."""
+    return sum(o in (2, 3) for o in arch) + (sn201.arch_seed(arch) % 97) / 1000.0, 1.5
 
 
-def test_arch_seed_is_base5_index():
-    assert sn201.arch_seed((0, 0, 0, 0, 0, 0)) == 0
-    assert sn201.arch_seed((4, 4, 4, 4, 4, 4)) == 5 ** 6 - 1
-    assert sn201.arch_seed((0, 0, 0, 0, 1, 2)) == 7
+def test_arch_seed_is_the_correlation_studys():
+    from swap_plugin.studies.correlate import arch_seed
+
+    assert sn201.arch_seed((0, 0, 0, 0, 1, 2)) == arch_seed(0, "(0, 0, 0, 0, 1, 2)")
+    assert sn201.arch_seed((0, 0, 0, 0, 1, 2), 3) == arch_seed(3, "(0, 0, 0, 0, 1, 2)")
+    assert len({sn201.arch_seed((a, 0, 0, 0, 0, 0)) for a in range(5)}) == 5
 
 
 def test_score_cache_roundtrip_and_cut_lines(tmp_path):
     path = tmp_path / "c.jsonl"
     c = sn201.ScoreCache(path)
-    c.put("cifar10", (1, 2, 3, 4, 0, 1), 12.5, 0.25)
+    c.put("cifar10", (1, 2, 3, 4, 0, 1), 1250.0, 0.5, 0.25)
     with open(path, "a") as f:
+        f.write('{"dataset": "cifar10", "arch": [0, 0, 0, 0, 0, 0], "score": 3.0, "seconds": 1}\n')  # old format
         f.write('{"dataset": "cifar10", "arch": [1, 2')  # a line cut by a kill
     c2 = sn201.ScoreCache(path)
-    assert c2.get("cifar10", (1, 2, 3, 4, 0, 1)) == (12.5, 0.25)
+    assert c2.get("cifar10", (1, 2, 3, 4, 0, 1)) == (1250.0, 0.5, 0.25)
+    assert c2.get("cifar10", (0, 0, 0, 0, 0, 0)) is None
     assert c2.get("cifar100", (1, 2, 3, 4, 0, 1)) is None
 
 
@@ -60,11 +64,15 @@ def test_fitness_uses_cache_and_counts_seconds(tmp_path):
     space = get_space("nb201")
     cache = sn201.ScoreCache(tmp_path / "c.jsonl")
     calls = []
-    fit = sn201.RegSwapFitness(space, "cifar10", cache, score_fn=lambda a: calls.append(a) or 1.0)
+    fit = sn201.RegSwapFitness(space, "cifar10", cache, mu=1.0, sigma=0.5,
+                               score_fn=lambda a: calls.append(a) or (100.0, 1.5))
     a = (2, 2, 2, 2, 2, 2)
-    assert fit(a) == fit(a) == 1.0
+    assert fit(a) == fit(a) == pytest.approx(100.0 * np.exp(-1.0))  # Θ one σ from μ
     assert len(calls) == 1
     assert fit.seconds >= 0 and len(cache.data) == 1
+    # the cache holds Ψ and Θ, so another μ/σ reuses it without rescoring
+    other = sn201.RegSwapFitness(space, "cifar10", cache, mu=1.5, sigma=1.5, score_fn=lambda a: 1 / 0)
+    assert other(a) == 100.0
 
 
 def test_regularized_evolution_budget_and_best(gt):
@@ -93,7 +101,7 @@ def test_run_one_same_budget_for_all_methods(gt, tmp_path):
         assert 0 < r["test"] <= 100
         assert r["test"] == gt.lookup(tuple(r["arch"]), "cifar10", sn201.TEST_COLUMN["cifar10"])
     # the random search's best is the best cheap score among its archs
-    assert row["random_regswap"]["fitness"] == cheap_score(tuple(row["random_regswap"]["arch"]))
+    assert row["random_regswap"]["fitness"] == cheap_score(tuple(row["random_regswap"]["arch"]))[0]
     # SWAP-NAS never returns worse than its best initial member
     assert row["swap_nas"]["fitness"] >= 0
 
@@ -125,3 +133,28 @@ def test_real_fitness_is_deterministic_per_arch(tmp_path):
         pytest.skip(f"images not available: {e}")
     assert s1 == f2(a) > 0
     assert np.isfinite(s1)
+
+
+def test_fitness_equals_the_correlation_study_record(tmp_path):
+    """Search and study score an arch identically, so study records can fill the cache."""
+    import torch
+    from swap_plugin.studies import RecordStore, StudyConfig, run_study
+
+    cfg = StudyConfig.from_yaml(ROOT / "configs" / "nb201.yaml", dataset="cifar10", n=2, seeds=[0],
+                                out=str(tmp_path / "study"), proxies=["swap"], workers=1)
+    try:
+        run_study(cfg, progress=False)
+    except (FileNotFoundError, ValueError) as e:
+        pytest.skip(f"images not available: {e}")
+    base = tmp_path / "study" / "correlation" / "nb201" / "cifar10"
+    recs = list(RecordStore(base / "records_seed0.jsonl"))
+    space = get_space("nb201")
+    fit = sn201.RegSwapFitness(space, "cifar10", sn201.ScoreCache(None), samples=16, mu=1.5, sigma=1.5)
+    torch.set_num_threads(1)
+    for r in recs:
+        assert fit(tuple(r["arch"])) == pytest.approx(r["swap"] * np.exp(-((r["params"] - 1.5) / 1.5) ** 2))
+    warm = sn201.ScoreCache(None)
+    assert warm.warm_from_study("cifar10", base, 16) == 2
+    assert warm.get("cifar10", tuple(recs[0]["arch"]))[:2] == (recs[0]["swap"], recs[0]["params"])
+    with pytest.raises(ValueError, match="not with this search"):
+        sn201.ScoreCache(None).warm_from_study("cifar10", base, 32)

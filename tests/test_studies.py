@@ -123,3 +123,30 @@ def test_baseline_with_a_missing_value_is_correlated_on_the_archs_it_has(tmp_pat
     archs = sample_archs(gt, "cifar10", 725, 0)
     pred = correlate.proxy_values("synflow", [], archs, gt, cfg, None, None)
     assert pred.count(None) == 1 and pred[archs.index((3, 2, 4, 0, 4, 4))] is None
+
+
+def test_a_baseline_missing_from_the_file_fails_before_any_scoring(tmp_path):
+    from swap_plugin.benchmarks import UnknownMetricError
+
+    cfg = StudyConfig.from_dict(dict(space="nb101", dataset="cifar10", n=5, seeds=[0], out=str(tmp_path),
+                                     proxies=["swap", "nwot"], samples=8, input_size=8))
+    with pytest.raises(UnknownMetricError, match="nwot.*stored proxies"):
+        run_study(cfg, progress=False)
+    assert not list(tmp_path.rglob("records_seed0.jsonl"))
+
+
+def test_a_reduced_scoring_network_keeps_the_benchmark_parameter_count(tmp_path):
+    from swap_plugin.metric import count_parameters
+    from swap_plugin.spaces import get_space
+
+    cfg = StudyConfig.from_dict(dict(space="nb201", dataset="cifar10", n=4, seeds=[0], out=str(tmp_path),
+                                     proxies=["swap", "params"], **FAST))
+    run_study(cfg, progress=False)
+    space = get_space("nb201")
+    recs = list(RecordStore(tmp_path / "correlation/nb201/cifar10/records_seed0.jsonl"))
+    assert len(recs) == 4
+    for r in recs:
+        arch = tuple(r["arch"])
+        assert r["params"] == pytest.approx(count_parameters(space.build(arch, "cifar10")))  # C=16, N=5
+        assert r["scored_params"] == pytest.approx(count_parameters(space.build(arch, "cifar10", C=4, N=1)))
+        assert r["scored_params"] < r["params"]

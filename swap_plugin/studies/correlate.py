@@ -57,7 +57,13 @@ def _score_arch(arch) -> dict:
         net = space.build(arch, cfg.dataset, **cfg.build)
     built = time.perf_counter()
     r = scorer.score(net)
-    rec = {"key": key, "arch": arch, "swap": r.swap, "params": r.params / _from_m(r.size_unit),
+    params = r.params / _from_m(r.size_unit)
+    if cfg.build:
+        # a reduced scoring network (e.g. fewer channels): Θ, and so the regulariser and
+        # the params proxy, stay those of the network the benchmark trained
+        params = space.num_params(arch, cfg.dataset, unit="M")
+    rec = {"key": key, "arch": arch, "swap": r.swap, "params": params,
+           "scored_params": r.params / _from_m(r.size_unit),
            "units": r.units, "per_repeat": list(r.per_repeat),
            "build_seconds": built - t0, "score_seconds": r.seconds}
     if "activation_patterns" in cfg.proxies:
@@ -155,6 +161,7 @@ def run_study(cfg: StudyConfig, progress: bool = True) -> Dict[str, Dict[int, di
     gt = get_ground_truth(cfg.space, cfg.dataset, source=cfg.gt_source)
     space = get_space(cfg.space)
     summary: Dict[str, Dict[int, dict]] = {p: {} for p in cfg.proxies}
+    _check_baselines(gt, cfg)  # fail before minutes of scoring, not after
     for seed in cfg.seeds:
         archs = sample_archs(gt, cfg.dataset, cfg.n, seed)
         store = score_seed(cfg, seed, archs, progress)
@@ -196,6 +203,19 @@ def proxy_values(proxy: str, recs: List[dict], archs: list, gt, cfg: StudyConfig
     if proxy in OUR_PROXIES:
         return [r[proxy] for r in recs]
     return [_baseline(gt, a, cfg.dataset, proxy) for a in archs]  # an NB-Suite-Zero baseline
+
+
+def _check_baselines(gt, cfg: StudyConfig) -> None:
+    """Raise now if a requested NB-Suite-Zero baseline is not stored in the ground truth."""
+    from ..benchmarks import MissingValueError
+
+    first = gt.archs(cfg.dataset)[0]
+    for proxy in cfg.proxies:
+        if proxy not in OUR_PROXIES:
+            try:
+                gt.proxy(first, cfg.dataset, proxy)
+            except MissingValueError:
+                pass  # stored, just not for this arch
 
 
 def _baseline(gt, arch, dataset: str, proxy: str):
