@@ -150,3 +150,14 @@ def test_a_reduced_scoring_network_keeps_the_benchmark_parameter_count(tmp_path)
         assert r["params"] == pytest.approx(count_parameters(space.build(arch, "cifar10")))  # C=16, N=5
         assert r["scored_params"] == pytest.approx(count_parameters(space.build(arch, "cifar10", C=4, N=1)))
         assert r["scored_params"] < r["params"]
+
+
+def test_too_few_images_fails_fast_with_a_process_pool(tmp_path):
+    # CIFAR-100 has 20 images in SWAP_DATA_DIR: a pool initializer that raised would hang
+    cfg = StudyConfig.from_dict(dict(space="nb201", dataset="cifar100", n=4, seeds=[0], out=str(tmp_path),
+                                     proxies=["swap"], samples=24, workers=2, build={"C": 4, "N": 1}))
+    t0 = time.time()
+    with pytest.raises(ValueError, match="asked for 24 images"):
+        run_study(cfg, progress=False)
+    assert time.time() - t0 < 60
+    assert not list(tmp_path.rglob("*.key.json"))  # nothing recorded, so a retry with other images works

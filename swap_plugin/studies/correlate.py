@@ -27,16 +27,20 @@ from .store import RecordStore
 _STATE: dict = {}
 
 
-def _init_worker(cfg_dict: dict, seed: int, threads: Optional[int]) -> None:
+def _load_inputs(cfg: StudyConfig, seed: int) -> torch.Tensor:
     from ..data import load_batch
+
+    return load_batch(cfg.images or cfg.dataset, cfg.samples, source=cfg.image_source, seed=seed,
+                      size=cfg.input_size)
+
+
+def _init_worker(cfg_dict: dict, seed: int, threads: Optional[int], x: torch.Tensor) -> None:
     from ..metric import SwapScorer
     from ..spaces import get_space
 
     if threads:
         torch.set_num_threads(threads)
     cfg = StudyConfig.from_dict(cfg_dict)
-    x = load_batch(cfg.images or cfg.dataset, cfg.samples, source=cfg.image_source, seed=seed,
-                   size=cfg.input_size)
     _STATE.update(cfg=cfg, space=get_space(cfg.space), seed=seed,
                   scorer=SwapScorer(x, repeats=cfg.repeats, init=cfg.init, seed=seed,
                                     mode=cfg.mode, device=cfg.device))
@@ -110,6 +114,9 @@ def score_seed(cfg: StudyConfig, seed: int, archs: list, progress: bool = True) 
     from tqdm import tqdm
 
     base = study_dir(cfg)
+    # the batch is loaded here, not in the workers: a pool whose initializer raises
+    # respawns workers forever instead of failing
+    x = _load_inputs(cfg, seed)
     store = RecordStore(base / f"records_seed{seed}.jsonl")
     _check_resume_key(base / f"records_seed{seed}.key.json", cfg)
     from ..spaces import get_space
@@ -123,7 +130,7 @@ def score_seed(cfg: StudyConfig, seed: int, archs: list, progress: bool = True) 
     bar = tqdm(total=len(archs), initial=len(archs) - len(todo), disable=not progress,
                desc=f"{cfg.space}/{cfg.dataset} seed {seed}", unit="arch", dynamic_ncols=True)
     if cfg.workers == 1:
-        _init_worker(cfg.as_dict(), seed, None)
+        _init_worker(cfg.as_dict(), seed, None, x)
         for a in todo:
             store.append(_score_arch(a))
             bar.update()
@@ -132,7 +139,7 @@ def score_seed(cfg: StudyConfig, seed: int, archs: list, progress: bool = True) 
 
         ctx = mp.get_context("spawn" if cfg.device.startswith("cuda") else "fork")
         threads = max(1, (os.cpu_count() or 1) // cfg.workers)
-        with ctx.Pool(cfg.workers, initializer=_init_worker, initargs=(cfg.as_dict(), seed, threads)) as pool:
+        with ctx.Pool(cfg.workers, initializer=_init_worker, initargs=(cfg.as_dict(), seed, threads, x)) as pool:
             for rec in pool.imap_unordered(_score_arch, todo, chunksize=4):
                 store.append(rec)
                 bar.update()

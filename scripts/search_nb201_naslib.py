@@ -1,0 +1,86 @@
+#!/usr/bin/env python
+"""SWAP-NAS on NAS-Bench-201 under NASLib's ``Trainer`` (NASLib graphs, NASLib seeds).
+
+Runs ``scripts/naslib_nas_runner.py`` (optimizer ``swap_evolution``) once per (seed,
+dataset) in a subprocess, skips runs whose ``final_architecture.json`` exists (so a
+killed sweep resumes), looks the found arch up in the NB201 table of SWAP_DATA_DIR
+(NASLib's own dataset_api pickles are not needed) and writes a markdown table.
+
+Needs NASLib importable (its source on PYTHONPATH, e.g. ``source /work/naslib-dev/env.sh``).
+
+    python scripts/search_nb201_naslib.py --seeds 3 --out results/search_nb201_naslib.md \\
+        --runs runs/naslib_nb201 -- search.epochs 16 search.swap_mu 1.5 search.swap_sigma 1.5
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from swap_plugin.benchmarks import get_ground_truth  # noqa: E402
+
+DATASETS = ("cifar10", "cifar100", "ImageNet16-120")
+TEST_COLUMN = {"cifar10": "test_acc_cifar10_trainval_200ep", "cifar100": "test_acc_cifar100_200ep",
+               "ImageNet16-120": "test_acc_ImageNet16-120_200ep"}
+
+
+def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    extra = argv[argv.index("--") + 1:] if "--" in argv else []
+    own = argv[:argv.index("--")] if "--" in argv else argv
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--seeds", type=int, default=3)
+    p.add_argument("--datasets", nargs="+", default=list(DATASETS), choices=DATASETS)
+    p.add_argument("--config", default=str(ROOT / "configs" / "naslib" / "swap_evolution_nb201.yaml"))
+    p.add_argument("--runs", type=Path, default=Path("runs/naslib_nb201"))
+    p.add_argument("--out", type=Path, default=ROOT / "results" / "search_nb201_naslib.md")
+    a = p.parse_args(own)
+    gt = get_ground_truth("nb201")
+    rows = []
+    for seed in range(a.seeds):
+        for ds in a.datasets:
+            run_dir = a.runs / "nasbench201" / ds / "swap_evolution" / str(seed)
+            final = run_dir / "final_architecture.json"
+            if not final.exists():
+                t0 = time.time()
+                cmd = [sys.executable, str(ROOT / "scripts" / "naslib_nas_runner.py"), "--config-file", a.config,
+                       "seed", str(seed), "dataset", ds, "out_dir", str(a.runs), *extra]
+                subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                (run_dir / "wall_seconds.txt").write_text(f"{time.time() - t0:.1f}\n")
+            r = json.loads(final.read_text())
+            wall = float((run_dir / "wall_seconds.txt").read_text()) if (run_dir / "wall_seconds.txt").exists() else float("nan")
+            test = gt.lookup(tuple(r["arch"]), ds, TEST_COLUMN[ds])
+            rows.append((ds, seed, tuple(r["arch"]), r["evaluations"], test, wall))
+            print(f"seed {seed} {ds}: {r['arch']} E={r['evaluations']} test={test:.2f} ({wall:.0f}s)", flush=True)
+    cmd = "python scripts/search_nb201_naslib.py " + " ".join(argv)
+    lines = ["# SWAP-NAS on NAS-Bench-201 under NASLib's Trainer", "",
+             f"Command: `{cmd.strip()}` (NASLib source on PYTHONPATH)", "",
+             f"Config `{Path(a.config).relative_to(ROOT) if Path(a.config).is_relative_to(ROOT) else a.config}` "
+             f"with overrides `{' '.join(extra) or 'none'}`. NASLib builds and initialises the networks "
+             "(its NB201 graph, its seeding), `swap_plugin.naslib.SwapEvolution` evolves them; the found "
+             "arch's 200-epoch test accuracy (%) is looked up in the NB201 table of SWAP_DATA_DIR. "
+             "Wall time includes NASLib's start-up and graph building on this CPU.", "",
+             "| dataset | seeds | E (mean) | test accuracy | wall s per search | archs found |",
+             "|---|---:|---:|---|---:|---|"]
+    for ds in a.datasets:
+        rs = [r for r in rows if r[0] == ds]
+        t = np.array([r[4] for r in rs])
+        found = ", ".join(sorted({"".join(map(str, r[2])) for r in rs}))
+        lines.append(f"| {ds} | {len(rs)} | {np.mean([r[3] for r in rs]):.1f} | {t.mean():.2f} ± {t.std():.2f} | "
+                     f"{np.nanmean([r[5] for r in rs]):.0f} | {found} |")
+    a.out.parent.mkdir(parents=True, exist_ok=True)
+    a.out.write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
