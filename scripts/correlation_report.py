@@ -63,7 +63,7 @@ def main(argv=None):
         proxies_all = sorted({p for d in data.values() for p in d})
         ours = [p for p in ("swap", "reg_swap", "reg_swap_auto") if p in proxies_all]
         others = [p for p in proxies_all if p not in ours]
-        head = "| space | dataset/task | archs | seeds | " + " | ".join(ours) + " | paper reg_swap | s/arch | " \
+        head = "| space | dataset/task | archs | seeds | scoring net, S | " + " | ".join(ours) + " | paper reg_swap | s/arch | " \
             + " | ".join(others) + " |"
         lines += [head, "|" + "---|" * (head.count("|") - 1)]
         for (space, ds), per in sorted(data.items()):
@@ -71,7 +71,9 @@ def main(argv=None):
             seeds = sorted(first)
             n = next(iter(first.values()))[2]
             qt = [v[1] for v in per.get("swap", {}).values() if v[1] is not None]
-            row = [space, ds, str(n), ",".join(map(str, seeds))]
+            c = next(iter(first.values()))[3]
+            net = ", ".join(f"{k}={v}" for k, v in (c.get("build") or {}).items()) or "benchmark"
+            row = [space, ds, str(n), ",".join(map(str, seeds)), f"{net}; S={c.get('samples')}"]
             row += [fmt([v[0] for v in per[p].values()]) for p in ours]
             row += [PAPER_REG_SWAP.get((space, ds), "—"), f"{np.mean(qt):.3f}" if qt else "—"]
             row += [fmt([v[0] for v in per[p].values()]) if p in per else "—" for p in others]
@@ -91,7 +93,14 @@ def main(argv=None):
               "(μ = σ = 0.99 quantile of Θ over the sampled archs); the paper gives no TransNAS preset.",
               "- s/arch: mean build + score time per arch from the per-arch records, measured on a shared 2-core "
               "CPU while other jobs ran (not a benchmark; see results/bench_scoring.md).",
-              "- Paper column: the ranges of Fig. 4 as given in our brief (reg_swap).", ""]
+              "- Paper column: the ranges of Fig. 4 as given in our brief (reg_swap).",
+              "- Scoring net: keyword arguments of the space's `build` (none: the benchmark network). NB101 "
+              "scores a stem-32 copy and NB301 a C=16 copy (results/explore_scoring_net.md: the benchmark-size "
+              "NB101 net has 2-3 M units, so Ψ sits at 2^16 for S=16 and near V for S=32); Θ for reg_swap and "
+              "params is always the benchmark network's.",
+              "- NB101 rows: the 1,000 archs of nb101_1000_decoded.json (paper protocol section) and the 500 "
+              "NB-Suite-Zero archs (zc section). The sets differ: params alone gives 0.48 on the first and 0.72 "
+              "on the second.", ""]
     Path(a.out).parent.mkdir(parents=True, exist_ok=True)
     Path(a.out).write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
