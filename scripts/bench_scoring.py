@@ -51,8 +51,13 @@ def bench_nb201(device, n_archs, reps):
         scorer = SwapScorer(x, mode="train")
         with torch.no_grad():
             net(x)  # warm-up
-        _, t_fwd = timed(lambda: torch.no_grad()(net)(x), reps)
-        r, t_ours = timed(lambda: scorer.score(net), reps)
+        # interleaved, so drifting machine load hits both alike
+        fwds, ours = [], []
+        for _ in range(reps):
+            fwds.append(timed(lambda: torch.no_grad()(net)(x), 1)[1])
+            r, t = timed(lambda: scorer.score(net), 1)
+            ours.append(t)
+        t_fwd, t_ours = statistics.median(fwds), statistics.median(ours)
         naive, t_naive = timed(lambda: naive_swap_score(net, x), max(1, reps // 2))
         assert naive == r.swap, (arch, naive, r.swap)
         rows.append((space.to_str(arch), t_fwd, t_ours, t_naive, int(r.swap), r.units))

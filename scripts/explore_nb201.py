@@ -22,14 +22,13 @@ from scipy import stats
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from swap_plugin.benchmarks import get_ground_truth  # noqa: E402
+from swap_plugin.benchmarks import NB201_TEST_COLUMNS, get_ground_truth  # noqa: E402
 from swap_plugin.metric import regulariser  # noqa: E402
 from swap_plugin.spaces import get_space  # noqa: E402
 from swap_plugin.studies import RecordStore, StudyConfig, run_study, sample_archs  # noqa: E402
 from swap_plugin.studies.correlate import study_dir  # noqa: E402
 
-TEST_COLUMN = {"cifar10": "test_acc_cifar10_trainval_200ep", "cifar100": "test_acc_cifar100_200ep",
-               "ImageNet16-120": "test_acc_ImageNet16-120_200ep"}
+TEST_COLUMN = NB201_TEST_COLUMNS
 # (label, build, S); the first is configs/nb201.yaml
 VARIANTS = [
     ("C=16 N=5 (benchmark), S=16", {"C": 16, "N": 5}, 16),

@@ -45,7 +45,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from swap_plugin.benchmarks import get_ground_truth  # noqa: E402
+from swap_plugin.benchmarks import NB201_TEST_COLUMNS, get_ground_truth  # noqa: E402
 from swap_plugin.metric import regulariser  # noqa: E402
 from swap_plugin.search.evolution import Evolution, EvolutionConfig  # noqa: E402
 from swap_plugin.spaces import get_space  # noqa: E402
@@ -53,9 +53,7 @@ from swap_plugin.studies import RecordStore  # noqa: E402
 from swap_plugin.studies.correlate import arch_seed as study_arch_seed  # noqa: E402
 
 DATASETS = ("cifar10", "cifar100", "ImageNet16-120")
-TEST_COLUMN = {"cifar10": "test_acc_cifar10_trainval_200ep",
-               "cifar100": "test_acc_cifar100_200ep",
-               "ImageNet16-120": "test_acc_ImageNet16-120_200ep"}
+TEST_COLUMN = NB201_TEST_COLUMNS
 VAL_METRIC = "valid_accuracy_200ep"
 
 

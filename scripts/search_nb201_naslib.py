@@ -25,11 +25,10 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from swap_plugin.benchmarks import get_ground_truth  # noqa: E402
+from swap_plugin.benchmarks import NB201_TEST_COLUMNS, get_ground_truth  # noqa: E402
 
 DATASETS = ("cifar10", "cifar100", "ImageNet16-120")
-TEST_COLUMN = {"cifar10": "test_acc_cifar10_trainval_200ep", "cifar100": "test_acc_cifar100_200ep",
-               "ImageNet16-120": "test_acc_ImageNet16-120_200ep"}
+TEST_COLUMN = NB201_TEST_COLUMNS
 
 
 def main(argv=None) -> int:

@@ -66,6 +66,11 @@ def nb201_params_m(arch: Any, dataset: str = "cifar10") -> float:
     return n / 1e6
 
 
+# the 200-epoch test accuracy NB201 reports per dataset (CIFAR-10: trained on train+valid)
+NB201_TEST_COLUMNS = {"cifar10": "test_acc_cifar10_trainval_200ep", "cifar100": "test_acc_cifar100_200ep",
+                      "ImageNet16-120": "test_acc_ImageNet16-120_200ep"}
+
+
 def load_nb201_table(path: Path, space: str) -> RecordGroundTruth:
     """All 15,625 NB201 archs; ``val_accuracy`` = ``nbsz_val_acc_<dataset>``.
 
@@ -81,8 +86,7 @@ def load_nb201_table(path: Path, space: str) -> RecordGroundTruth:
         df[f"params_exact_M_{ds}"] = [nb201_params_m(a, ds) for a in keys]
     records, cols = _numeric_records(df)
     table, _ = _index("nb201", keys, records, path)
-    test = {"cifar10": "test_acc_cifar10_trainval_200ep", "cifar100": "test_acc_cifar100_200ep",
-            "ImageNet16-120": "test_acc_ImageNet16-120_200ep"}
+    test = NB201_TEST_COLUMNS
     valid = {"cifar10": "valid_acc_cifar10valid_200ep", "cifar100": "valid_acc_cifar100_200ep",
              "ImageNet16-120": "valid_acc_ImageNet16-120_200ep"}
     train = {"cifar10": "train_acc_cifar10valid_200ep", "cifar100": "train_acc_cifar100_200ep",
