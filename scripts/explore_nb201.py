@@ -42,8 +42,7 @@ MU_SIGMA = [(1.5, 1.5), (1.0, 1.5), (1.0, 1.0)]
 
 def variant_rows(label, build, S, dataset, n, workers, out):
     cfg = StudyConfig.from_yaml(ROOT / "configs" / "nb201.yaml", dataset=dataset, n=n, seeds=[0],
-                                samples=S, workers=workers, proxies=["swap", "reg_swap", "params"])
-    cfg.build = build
+                                samples=S, workers=workers, proxies=["swap", "reg_swap", "params"], build=build)
     base = VARIANTS[0]
     cfg.out = out if (build, S) == (base[1], base[2]) else str(Path(out) / "explore" / f"C{build['C']}_N{build['N']}_S{S}")
     try:
@@ -56,7 +55,7 @@ def variant_rows(label, build, S, dataset, n, workers, out):
         run_study(cfg, progress=False)
     gt = get_ground_truth("nb201", dataset)
     space = get_space("nb201")
-    store = RecordStore(study_dir(cfg) / "records_seed0.jsonl")  # noqa: F841 (label may change above)
+    store = RecordStore(study_dir(cfg) / "records_seed0.jsonl")
     archs = sample_archs(gt, dataset, n, 0)
     recs = [store.get(space.hash(a)) for a in archs]
     val = np.array([gt.lookup(a, dataset) for a in archs])

@@ -46,8 +46,7 @@ def main(argv=None):
         tag = "_".join(f"{k}{v}" for k, v in build.items())
         cfg = StudyConfig.from_yaml(ROOT / "configs" / f"{space}.yaml", n=a.n, seeds=[0], samples=S,
                                     out=str(Path(a.out) / f"{tag}_S{S}"), workers=a.workers,
-                                    gt_source=gt_source, proxies=["swap", "reg_swap", "params"])
-        cfg.build = build
+                                    gt_source=gt_source, proxies=["swap", "reg_swap", "params"], build=build)
         s = run_study(cfg)
         rows.append((space, gt_source or "default", label, S, s["swap"][0]["spearman"],
                      s["reg_swap"][0]["spearman"], s["params"][0]["spearman"], s["swap"][0]["query_time"]))

@@ -49,18 +49,12 @@ from swap_plugin.benchmarks import NB201_TEST_COLUMNS, get_ground_truth  # noqa:
 from swap_plugin.metric import regulariser  # noqa: E402
 from swap_plugin.search.evolution import Evolution, EvolutionConfig  # noqa: E402
 from swap_plugin.spaces import get_space  # noqa: E402
-from swap_plugin.studies import RecordStore  # noqa: E402
-from swap_plugin.studies.correlate import arch_seed as study_arch_seed  # noqa: E402
+from swap_plugin.studies import RecordStore, StudyConfig  # noqa: E402
+from swap_plugin.studies.correlate import seeded_network, study_dir  # noqa: E402
 
 DATASETS = ("cifar10", "cifar100", "ImageNet16-120")
 TEST_COLUMN = NB201_TEST_COLUMNS
 VAL_METRIC = "valid_accuracy_200ep"
-
-
-def arch_seed(arch, batch_seed: int = 0) -> int:
-    """Weight seed of an NB201 arch: the correlation study's (seed, arch hash) rule, so a
-    study's seed-0 records hold exactly the Ψ and Θ this search computes."""
-    return study_arch_seed(batch_seed, str(tuple(int(o) for o in arch)))
 
 
 class ScoreCache:
@@ -90,20 +84,19 @@ class ScoreCache:
                 f.write(json.dumps({"dataset": dataset, "arch": list(arch), "swap": swap,
                                     "params": params, "seconds": round(seconds, 4)}) + "\n")
 
-    def warm_from_study(self, dataset: str, study: Path, samples: int) -> int:
-        """Adopt the seed-0 records of a correlation study scored exactly as this search
-        scores (configs/nb201.yaml settings, S = ``samples``); returns how many."""
-        key_file = study / "records_seed0.key.json"
+    def warm_from_study(self, dataset: str, root: Path, samples: int) -> int:
+        """Adopt the seed-0 records of a correlation study under ``root`` (its ``--out``)
+        scored exactly as this search scores (configs/nb201.yaml, S = ``samples``)."""
+        cfg = StudyConfig.from_yaml(ROOT / "configs" / "nb201.yaml", dataset=dataset, samples=samples,
+                                    out=str(root))
+        key_file = study_dir(cfg) / "records_seed0.key.json"
         if not key_file.exists():
             return 0
-        key = json.loads(key_file.read_text())
-        want = {"space": "nb201", "dataset": dataset, "samples": samples, "images": None,
-                "image_source": None, "input_size": None, "repeats": 1, "init": None,
-                "mode": "train", "build": {"C": 16, "N": 5}}
+        key, want = json.loads(key_file.read_text()), json.loads(json.dumps(cfg.scoring_key()))
         if key != want:
-            raise ValueError(f"{study} was scored with {key}, not with this search's settings {want}")
+            raise ValueError(f"{key_file.parent} was scored with {key}, not with this search's settings {want}")
         n = 0
-        for r in RecordStore(study / "records_seed0.jsonl"):
+        for r in RecordStore(key_file.parent / "records_seed0.jsonl"):
             if self.get(dataset, r["arch"]) is None:
                 self.put(dataset, tuple(r["arch"]), float(r["swap"]), float(r["params"]),
                          float(r["build_seconds"] + r["score_seconds"]))
@@ -138,9 +131,8 @@ class RegSwapFitness:
             if self._score_fn is not None:
                 swap, params = self._score_fn(arch)
             else:
-                with torch.random.fork_rng(devices=[]):
-                    torch.manual_seed(arch_seed(arch, self.batch_seed))
-                    net = self.space.build(arch, self.dataset)
+                # the correlation study's network, so its records can fill this cache
+                net = seeded_network(self.space, arch, self.dataset, self.batch_seed)
                 r = self.scorer().score(net)
                 swap, params = float(r.swap), float(r.params)
             hit = (swap, params, time.perf_counter() - t0)
@@ -326,7 +318,7 @@ def main(argv=None) -> int:
     cache = ScoreCache(cache_path)
     if args.from_study is not None:
         for ds in args.datasets:
-            n = cache.warm_from_study(ds, args.from_study / "correlation" / "nb201" / ds, args.samples)
+            n = cache.warm_from_study(ds, args.from_study, args.samples)
             print(f"{ds}: {n} scores adopted from {args.from_study}", flush=True)
     space = get_space("nb201")
     gt = get_ground_truth("nb201")

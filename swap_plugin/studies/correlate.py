@@ -54,20 +54,14 @@ def _score_arch(arch) -> dict:
     arch = to_plain(arch)
     key = space.hash(arch)
     t0 = time.perf_counter()
-    # the untrained weights depend only on (seed, arch): any order, any worker, a resumed
-    # run — the same network, so the same record
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(arch_seed(_STATE["seed"], key))
-        net = space.build(arch, cfg.dataset, **cfg.build)
+    net = seeded_network(space, arch, cfg.dataset, _STATE["seed"], cfg.build)
     built = time.perf_counter()
     r = scorer.score(net)
-    params = r.params / _from_m(r.size_unit)
-    if cfg.build:
-        # a reduced scoring network (e.g. fewer channels): Θ, and so the regulariser and
-        # the params proxy, stay those of the network the benchmark trained
-        params = space.num_params(arch, cfg.dataset, unit="M")
-    rec = {"key": key, "arch": arch, "swap": r.swap, "params": params,
-           "scored_params": r.params / _from_m(r.size_unit),
+    scored = r.params / _from_m(r.size_unit)
+    # a reduced scoring network (e.g. fewer channels): Θ, and so the regulariser and the
+    # params proxy, stay those of the network the benchmark trained
+    params = space.num_params(arch, cfg.dataset, unit="M") if cfg.build else scored
+    rec = {"key": key, "arch": arch, "swap": r.swap, "params": params, "scored_params": scored,
            "units": r.units, "per_repeat": list(r.per_repeat),
            "build_seconds": built - t0, "score_seconds": r.seconds}
     if "activation_patterns" in cfg.proxies:
@@ -75,6 +69,14 @@ def _score_arch(arch) -> dict:
     if "flops" in cfg.proxies:
         rec["flops"] = _mflops(net, scorer.inputs[:1])
     return rec
+
+
+def seeded_network(space, arch, dataset: str, seed: int, build: Optional[dict] = None) -> torch.nn.Module:
+    """The untrained network of ``arch``; its weights depend only on (seed, arch hash), so
+    any order, any worker, a resumed run or the NB201 search script get the same network."""
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(arch_seed(seed, space.hash(arch)))
+        return space.build(arch, dataset, **(build or {}))
 
 
 def arch_seed(seed: int, key: str) -> int:
