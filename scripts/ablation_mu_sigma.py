@@ -1,6 +1,6 @@
 """Paper Tables 4-6: Spearman of Ψ' over a μ/σ grid, from already scored study records.
 
-    python scripts/ablation_mu_sigma.py --runs runs/paper --results results
+    python scripts/ablation_mu_sigma.py --runs runs/paper runs/zc --results results
 
 Reads records_seed*.jsonl of each space/dataset (no re-scoring: Ψ and Θ are stored),
 splits the archs into 5 groups (the paper's "5 groups"), and writes
@@ -27,22 +27,35 @@ GRIDS_M = {"nb101": [10, 20, 30, 40, 50, 60], "nb201": [0.5, 1.0, 1.5, 2.0, 2.5,
            "nb301": [0.6, 1.2, 1.8, 2.4, 3.0, 3.6]}
 
 
+def study_config(study_dir: Path) -> dict:
+    """The study's settings, as ``swap-nas correlate`` stores them in every scores.json."""
+    import json
+
+    for f in sorted(study_dir.glob("*/0/scores.json")):
+        return json.loads(f.read_text())[0]
+    return {}
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--runs", default="runs/paper")
+    ap.add_argument("--runs", nargs="+", default=["runs/paper"], help="study roots (swap-nas correlate --out)")
     ap.add_argument("--results", default="results")
     ap.add_argument("--groups", type=int, default=5)
     a = ap.parse_args(argv)
     cmd = "python scripts/ablation_mu_sigma.py " + " ".join(map(shlex.quote, argv or sys.argv[1:]))
     res = Path(a.results)
     res.mkdir(parents=True, exist_ok=True)
-    for store_path in sorted(Path(a.runs).glob("correlation/*/*/records_seed0.jsonl")):
+    stores = [p for root in a.runs for p in sorted(Path(root).glob("correlation/*/*/records_seed0.jsonl"))]
+    for store_path in stores:
         space, dataset = store_path.parent.parent.name, store_path.parent.name
         if space not in GRIDS_M:
             continue
-        gt = get_ground_truth(space, dataset)
+        study = study_config(store_path.parent)
+        source, metric = study.get("gt_source"), study.get("metric", "val_accuracy")
+        name = f"{space}_{dataset}" + (f"_{source}" if source else "")
+        gt = get_ground_truth(space, dataset, source=source)
         recs = list(RecordStore(store_path))
-        y = np.array([gt.lookup(r["arch"], dataset) for r in recs])
+        y = np.array([gt.lookup(r["arch"], dataset, metric) for r in recs])
         psi = np.array([r["swap"] for r in recs])
         theta = np.array([r["params"] for r in recs])
         groups = np.array_split(np.random.default_rng(0).permutation(len(recs)), a.groups)
@@ -53,12 +66,12 @@ def main(argv=None):
                 pred = psi * np.array([regulariser(t, mu, sigma) for t in theta])
                 for g, idx in enumerate(groups):
                     table[i, j, g] = stats.spearmanr(y[idx], pred[idx])[0]
-        lines = [f"# written by: {cmd}", f"# {space}/{dataset}, {len(recs)} archs in {a.groups} groups; "
+        lines = [f"# written by: {cmd}", f"# {space}/{dataset} (ground truth {source or 'default'}: {metric}), {len(recs)} archs in {a.groups} groups; "
                  "Spearman of Ψ·exp(-((Θ-μ)/σ)²), Θ μ σ in millions; mean and std over groups",
                  "mu_M,sigma_M,spearman_mean,spearman_std"]
         lines += [f"{mu},{sg},{table[i, j].mean():.4f},{table[i, j].std():.4f}"
                   for i, mu in enumerate(grid) for j, sg in enumerate(grid)]
-        (res / f"ablation_mu_sigma_{space}_{dataset}.csv").write_text("\n".join(lines) + "\n")
+        (res / f"ablation_mu_sigma_{name}.csv").write_text("\n".join(lines) + "\n")
         import matplotlib
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
@@ -71,12 +84,12 @@ def main(argv=None):
         for i in range(len(grid)):
             for j in range(len(grid)):
                 ax.text(j, i, f"{table[i, j].mean():.2f}", ha="center", va="center", fontsize=7, color="w")
-        ax.set_title(f"Ψ' Spearman, {space} {dataset}")
+        ax.set_title(f"Ψ' Spearman, {space} {dataset}" + (f" ({source} archs)" if source else ""))
         fig.colorbar(im)
         fig.tight_layout()
-        fig.savefig(res / f"ablation_mu_sigma_{space}_{dataset}.png", dpi=130)
+        fig.savefig(res / f"ablation_mu_sigma_{name}.png", dpi=130)
         best = np.unravel_index(table.mean(-1).argmax(), table.shape[:2])
-        print(f"{space}/{dataset}: best μ={grid[best[0]]} σ={grid[best[1]]} ρ={table.mean(-1).max():.3f}")
+        print(f"{name}: best μ={grid[best[0]]} σ={grid[best[1]]} ρ={table.mean(-1).max():.3f}")
 
 
 if __name__ == "__main__":

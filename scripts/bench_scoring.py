@@ -47,6 +47,7 @@ def bench_nb201(device, n_archs, reps):
     rng = np.random.default_rng(0)
     for _ in range(n_archs):
         arch = space.sample(rng)
+        torch.manual_seed(len(rows))  # reproducible weights, so a rerun gives the same Ψ
         net = space.build(arch, "cifar10").to(device).train()
         scorer = SwapScorer(x, mode="train")
         with torch.no_grad():

@@ -6,7 +6,9 @@ same number of architecture evaluations E:
 
 * **SWAP-NAS**: Algorithm 1 (:class:`swap_plugin.search.Evolution`, elitist) with
   fitness = reg_swap (Ψ·exp(-((Θ-μ)/σ)²), μ = σ = 1.5 M) of the NB201 network
-  (C=16, N=5, weights seeded per arch) on S=16 images in train mode;
+  (C=16, N=5, weights seeded per arch) on S=16 images in train mode; the weights and
+  the batch use seed 0 in every search (one fitness landscape, as the correlation
+  study's seed 0), or the search's own seed with ``--init-per-seed``;
   E = the number of distinct archs it scored.
 * **Random (reg_swap)**: the best reg_swap among E uniformly random archs.
 * **RE (val acc)**: regularised (ageing) evolution, Real et al. 2019 / NASLib's
@@ -27,6 +29,7 @@ images box-downsampled to 16x16 (one per class), not the ImageNet16 pickles.
 
     python scripts/search_nb201.py                 # 10 seeds x 3 datasets -> results/search_nb201.md
     python scripts/search_nb201.py --seeds 2 --datasets cifar10 --out /tmp/s.md
+    python scripts/search_nb201.py --init-per-seed --out results/search_nb201_init_per_seed.md
 """
 from __future__ import annotations
 
@@ -58,54 +61,63 @@ VAL_METRIC = "valid_accuracy_200ep"
 
 
 class ScoreCache:
-    """Ψ and Θ (millions) per (dataset, arch), persisted as JSONL lines
-    {dataset, arch, swap, params, seconds}; reg_swap is computed from them for any μ/σ."""
+    """Ψ and Θ (millions) per (dataset, init seed, arch), persisted as JSONL lines
+    {dataset, init_seed, arch, swap, params, seconds} (init_seed 0 when absent);
+    reg_swap is computed from them for any μ/σ."""
 
     def __init__(self, path: Optional[Path]):
         self.path = path
-        self.data: Dict[Tuple[str, tuple], Tuple[float, float, float]] = {}
+        self.data: Dict[Tuple[str, int, tuple], Tuple[float, float, float]] = {}
+        self._cut = False  # the file ends inside a line (a kill mid-write)
         if path is not None and path.exists():
-            for line in path.read_text().splitlines():
+            text = path.read_text()
+            self._cut = bool(text) and not text.endswith("\n")
+            for line in text.splitlines():
                 try:
                     r = json.loads(line)
-                    self.data[(r["dataset"], tuple(r["arch"]))] = (float(r["swap"]), float(r["params"]),
-                                                                   float(r["seconds"]))
+                    key = (r["dataset"], int(r.get("init_seed", 0)), tuple(r["arch"]))
+                    self.data[key] = (float(r["swap"]), float(r["params"]), float(r["seconds"]))
                 except (json.JSONDecodeError, KeyError):  # a line cut by a kill, or an old format
                     continue
 
-    def get(self, dataset: str, arch) -> Optional[Tuple[float, float, float]]:
-        return self.data.get((dataset, tuple(arch)))
+    def get(self, dataset: str, arch, init_seed: int = 0) -> Optional[Tuple[float, float, float]]:
+        return self.data.get((dataset, init_seed, tuple(arch)))
 
-    def put(self, dataset: str, arch, swap: float, params: float, seconds: float) -> None:
-        self.data[(dataset, tuple(arch))] = (swap, params, seconds)
+    def put(self, dataset: str, arch, swap: float, params: float, seconds: float, init_seed: int = 0) -> None:
+        self.data[(dataset, init_seed, tuple(arch))] = (swap, params, seconds)
         if self.path is not None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            line = {"dataset": dataset, "arch": list(arch), "swap": swap, "params": params,
+                    "seconds": round(seconds, 4)}
+            if init_seed:
+                line["init_seed"] = init_seed
             with open(self.path, "a") as f:
-                f.write(json.dumps({"dataset": dataset, "arch": list(arch), "swap": swap,
-                                    "params": params, "seconds": round(seconds, 4)}) + "\n")
+                f.write(("\n" if self._cut else "") + json.dumps(line) + "\n")
+            self._cut = False
 
-    def warm_from_study(self, dataset: str, root: Path, samples: int) -> int:
-        """Adopt the seed-0 records of a correlation study under ``root`` (its ``--out``)
-        scored exactly as this search scores (configs/nb201.yaml, S = ``samples``)."""
+    def warm_from_study(self, dataset: str, root: Path, samples: int, init_seed: int = 0) -> int:
+        """Adopt the seed-``init_seed`` records of a correlation study under ``root`` (its
+        ``--out``) scored exactly as this search scores (configs/nb201.yaml, S = ``samples``)."""
         cfg = StudyConfig.from_yaml(ROOT / "configs" / "nb201.yaml", dataset=dataset, samples=samples,
                                     out=str(root))
-        key_file = study_dir(cfg) / "records_seed0.key.json"
+        key_file = study_dir(cfg) / f"records_seed{init_seed}.key.json"
         if not key_file.exists():
             return 0
         key, want = json.loads(key_file.read_text()), json.loads(json.dumps(cfg.scoring_key()))
         if key != want:
             raise ValueError(f"{key_file.parent} was scored with {key}, not with this search's settings {want}")
         n = 0
-        for r in RecordStore(key_file.parent / "records_seed0.jsonl"):
-            if self.get(dataset, r["arch"]) is None:
+        for r in RecordStore(key_file.parent / f"records_seed{init_seed}.jsonl"):
+            if self.get(dataset, r["arch"], init_seed) is None:
                 self.put(dataset, tuple(r["arch"]), float(r["swap"]), float(r["params"]),
-                         float(r["build_seconds"] + r["score_seconds"]))
+                         float(r["build_seconds"] + r["score_seconds"]), init_seed)
                 n += 1
         return n
 
 
 class RegSwapFitness:
-    """reg_swap of ``space.build(arch, dataset)`` (weights seeded by the arch) on a fixed batch."""
+    """reg_swap of ``space.build(arch, dataset)`` (weights seeded by (batch_seed, arch)) on
+    the batch ``load_batch(dataset, samples, seed=batch_seed)``."""
 
     def __init__(self, space, dataset: str, cache: ScoreCache, samples: int = 16, mu: float = 1.5,
                  sigma: float = 1.5, batch_seed: int = 0, score_fn: Optional[Callable] = None):
@@ -125,7 +137,7 @@ class RegSwapFitness:
         return self._scorer
 
     def __call__(self, arch) -> float:
-        hit = self.cache.get(self.dataset, arch)
+        hit = self.cache.get(self.dataset, arch, self.batch_seed)
         if hit is None:
             t0 = time.perf_counter()
             if self._score_fn is not None:
@@ -136,7 +148,7 @@ class RegSwapFitness:
                 r = self.scorer().score(net)
                 swap, params = float(r.swap), float(r.params)
             hit = (swap, params, time.perf_counter() - t0)
-            self.cache.put(self.dataset, arch, *hit)
+            self.cache.put(self.dataset, arch, *hit, init_seed=self.batch_seed)
         self.seconds += hit[2]
         return hit[0] * regulariser(hit[1], self.mu, self.sigma)
 
@@ -192,12 +204,12 @@ def regularized_evolution(space, val_acc: Callable, n: int, population_size: int
 
 
 def run_one(space, gt, dataset: str, seed: int, cfg: EvolutionConfig, cache: ScoreCache,
-            samples: int, mu: float, sigma: float, score_fn=None) -> dict:
+            samples: int, mu: float, sigma: float, score_fn=None, init_seed: int = 0) -> dict:
     test = lambda a: float(gt.lookup(a, dataset, TEST_COLUMN[dataset]))  # noqa: E731
     val = lambda a: float(gt.lookup(a, dataset, VAL_METRIC))  # noqa: E731
-    fit = RegSwapFitness(space, dataset, cache, samples, mu, sigma, score_fn=score_fn)
+    fit = RegSwapFitness(space, dataset, cache, samples, mu, sigma, init_seed, score_fn=score_fn)
     s_arch, s_fit, evals, s_over, s_sec = swap_nas(space, fit, cfg, seed)
-    fit_rs = RegSwapFitness(space, dataset, cache, samples, mu, sigma, score_fn=score_fn)
+    fit_rs = RegSwapFitness(space, dataset, cache, samples, mu, sigma, init_seed, score_fn=score_fn)
     fit_rs._scorer = fit._scorer
     r_arch, r_fit, r_over, r_sec = random_search(space, fit_rs, evals, seed)
     e_arch, e_val, e_time = regularized_evolution(space, val, evals, cfg.population_size,
@@ -234,7 +246,10 @@ def summarise(rows: List[dict], datasets, gt, args, command: str, complete: bool
              f"prob. {args.crossover_prob}; E = distinct archs SWAP-NAS scored, which is also "
              "the budget of the other two searches. reg_swap: S="
              f"{args.samples} images, train mode, μ={args.mu} M, σ={args.sigma} M, NB201 net C=16 N=5, "
-             "weights seeded per (seed 0, arch) as in the correlation study, torch threads 1.", ""]
+             + ("weights and image batch seeded by the search seed (--init-per-seed: each search "
+                "sees its own draw of the fitness landscape)" if getattr(args, "init_per_seed", False)
+                else "weights seeded per (seed 0, arch) as in the correlation study")
+             + ", torch threads 1.", ""]
     if not complete:
         lines += ["**Partial run**: not every (seed, dataset) pair is done yet; counts below.", ""]
     lines += ["| dataset | seeds | E (mean) | " + " | ".join(m[1] for m in methods)
@@ -269,7 +284,18 @@ def summarise(rows: List[dict], datasets, gt, args, command: str, complete: bool
               "- RE on validation accuracy uses the benchmark's trained accuracies (cost-free "
               "only because a table exists); it is the reference SWAP-NAS should approach "
               "without any training.",
-              "- Per-seed rows (archs, fitness, test accuracy): the JSON next to this file.", ""]
+              "- Per-seed rows (archs, fitness, test accuracy): the JSON next to this file."]
+    if getattr(args, "init_per_seed", False):
+        lines += ["- Each search seed s scores with its own draw of the landscape: weights seeded by "
+                  "(s, arch), batch `load_batch(dataset, S, seed=s)` (as correlation-study seed s and "
+                  "the NASLib runner), so the spread over seeds includes the proxy's init/batch noise."]
+    else:
+        lines += ["- All seeds score on ONE draw of the landscape (weights seeded by (0, arch), batch "
+                  "seed 0); seeds differ only in the evolution's RNG. `--init-per-seed` "
+                  "(results/search_nb201_init_per_seed.md) gives each search its own draw; "
+                  "results/explore_search_plateau.md shows how far the top of the landscape moves "
+                  "between draws."]
+    lines += [""]
     return "\n".join(lines)
 
 
@@ -290,6 +316,10 @@ def main(argv=None) -> int:
     p.add_argument("--from-study", type=Path, default=None,
                    help="a correlation-study root (swap-nas correlate --out) whose seed-0 NB201 records, "
                         "scored with the same settings, pre-fill the score cache")
+    p.add_argument("--init-per-seed", action="store_true",
+                   help="seed the networks' weights and the image batch with the search seed (as the "
+                        "NASLib runner does) instead of seed 0 for every search: each search then sees "
+                        "its own draw of the fitness landscape")
     p.add_argument("--out", type=Path, default=ROOT / "results" / "search_nb201.md")
     p.add_argument("--cache", type=Path, default=None,
                    help="score cache JSONL (default: <out>.scores.jsonl)")
@@ -308,6 +338,8 @@ def main(argv=None) -> int:
     settings = {k: getattr(args, k) for k in ("population_size", "cycles", "sample_size",
                                               "mutation_times", "crossover_prob", "samples", "mu",
                                               "sigma")}
+    if args.init_per_seed:  # absent otherwise, so earlier rows files stay valid
+        settings["init_per_seed"] = True
     rows: List[dict] = []
     if rows_path.exists():
         saved = json.loads(rows_path.read_text())
@@ -316,21 +348,23 @@ def main(argv=None) -> int:
         else:
             print(f"{rows_path}: other settings, starting over", flush=True)
     cache = ScoreCache(cache_path)
+    seeds = list(range(args.first_seed, args.first_seed + args.seeds))
     if args.from_study is not None:
         for ds in args.datasets:
-            n = cache.warm_from_study(ds, args.from_study, args.samples)
+            init_seeds = seeds if args.init_per_seed else [0]
+            n = sum(cache.warm_from_study(ds, args.from_study, args.samples, s) for s in init_seeds)
             print(f"{ds}: {n} scores adopted from {args.from_study}", flush=True)
     space = get_space("nb201")
     gt = get_ground_truth("nb201")
     command = "python scripts/search_nb201.py" + ("" if argv is None and len(sys.argv) == 1
                                                    else " " + " ".join(sys.argv[1:] if argv is None else argv))
-    seeds = list(range(args.first_seed, args.first_seed + args.seeds))
     for seed in seeds:
         for ds in args.datasets:
             if any(r["seed"] == seed and r["dataset"] == ds for r in rows):
                 continue
             t0 = time.time()
-            row = run_one(space, gt, ds, seed, cfg, cache, args.samples, args.mu, args.sigma)
+            row = run_one(space, gt, ds, seed, cfg, cache, args.samples, args.mu, args.sigma,
+                          init_seed=seed if args.init_per_seed else 0)
             rows.append(row)
             print(f"seed {seed} {ds}: E={row['evaluations']} swap={row['swap_nas']['test']:.2f} "
                   f"rs={row['random_regswap']['test']:.2f} re={row['re_val_acc']['test']:.2f} "

@@ -36,7 +36,9 @@ def main(argv=None) -> int:
     extra = argv[argv.index("--") + 1:] if "--" in argv else []
     own = argv[:argv.index("--")] if "--" in argv else argv
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--seeds", type=int, default=3)
+    p.add_argument("--seeds", type=int, default=3, help="how many seeds")
+    p.add_argument("--first-seed", type=int, default=0,
+                   help="run seeds first-seed .. first-seed+seeds-1 (split a sweep over processes)")
     p.add_argument("--datasets", nargs="+", default=list(DATASETS), choices=DATASETS)
     p.add_argument("--config", default=str(ROOT / "configs" / "naslib" / "swap_evolution_nb201.yaml"))
     p.add_argument("--runs", type=Path, default=Path("runs/naslib_nb201"))
@@ -44,7 +46,7 @@ def main(argv=None) -> int:
     a = p.parse_args(own)
     gt = get_ground_truth("nb201")
     rows = []
-    for seed in range(a.seeds):
+    for seed in range(a.first_seed, a.first_seed + a.seeds):
         for ds in a.datasets:
             run_dir = a.runs / "nasbench201" / ds / "swap_evolution" / str(seed)
             final = run_dir / "final_architecture.json"

@@ -1,4 +1,5 @@
 """Ψ, Ψ', |A|: hand-computed cases, equality with the naive reference, invariants."""
+import copy
 import math
 
 import pytest
@@ -241,3 +242,53 @@ def test_multi_word_patterns_equal_naive(s):
     net = small_net(5)
     x = torch.randn(s, 3, 6, 6)
     assert swap_score(net, x) == naive_swap_score(net, x)
+
+
+class _CountingBuffer(nn.Module):
+    """A non-BatchNorm module that updates a buffer in forward (must be restored)."""
+
+    def __init__(self):
+        super().__init__()
+        self.register_buffer("calls", torch.zeros(()))
+
+    def forward(self, x):
+        self.calls += 1
+        return x
+
+
+@pytest.mark.parametrize("raise_in_forward", [False, True])
+def test_train_mode_state_and_tracking_flags_restored(raise_in_forward):
+    torch.manual_seed(0)
+    bn_cumulative = nn.BatchNorm2d(4, momentum=None)  # cumulative average variant
+    net = nn.Sequential(nn.Conv2d(3, 4, 3), nn.BatchNorm2d(4), nn.ReLU(), _CountingBuffer(),
+                        nn.Conv2d(4, 4, 1), bn_cumulative, nn.ReLU()).train()
+    if raise_in_forward:
+        net.append(nn.Linear(7, 7))  # shape error after the activations
+    before = {k: v.clone() for k, v in net.state_dict().items()}
+    x = torch.randn(6, 3, 6, 6)
+    if raise_in_forward:
+        with pytest.raises(RuntimeError):
+            swap_score(net, x)
+    else:
+        # equal to the naive reference, which lets BatchNorm update its statistics
+        assert swap_score(net, x) == naive_swap_score(copy.deepcopy(net), x)
+    for k, v in net.state_dict().items():
+        assert torch.equal(v, before[k]), k
+    assert all(m.track_running_stats for m in net.modules() if isinstance(m, nn.BatchNorm2d))
+    assert not any(m._forward_hooks for m in net.modules())
+
+
+@pytest.mark.parametrize("s", [1, 7, 8, 13, 16, 20, 32, 33, 64, 100, 256])
+def test_pack_columns_word_view_equals_shift_assembly(s, monkeypatch):
+    """The one-copy little-endian packing gives the same words as shifting bytes in."""
+    import swap_plugin.metric.patterns as pat
+
+    bits = torch.rand(s, 37, generator=torch.Generator().manual_seed(s)) > 0.5
+    fast = pat.pack_columns(bits)
+    monkeypatch.setattr(pat, "_LITTLE_ENDIAN", False)
+    slow = pat.pack_columns(bits)
+    assert fast.dtype == slow.dtype and torch.equal(fast, slow)
+    # and bit s of unit u's pattern is sample s, read back from the words
+    for u in (0, 36):
+        got = [bool((int(slow[u, i // 64]) >> (i % 64)) & 1) for i in range(s)]
+        assert got == bits[:, u].tolist()

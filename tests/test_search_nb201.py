@@ -51,6 +51,12 @@ def test_score_cache_roundtrip_and_cut_lines(tmp_path):
     assert c2.get("cifar10", (1, 2, 3, 4, 0, 1)) == (1250.0, 0.5, 0.25)
     assert c2.get("cifar10", (0, 0, 0, 0, 0, 0)) is None
     assert c2.get("cifar100", (1, 2, 3, 4, 0, 1)) is None
+    # another init seed is another landscape: its own key, kept across reloads
+    assert c2.get("cifar10", (1, 2, 3, 4, 0, 1), init_seed=3) is None
+    c2.put("cifar10", (1, 2, 3, 4, 0, 1), 999.0, 0.5, 0.1, init_seed=3)
+    c3 = sn201.ScoreCache(path)
+    assert c3.get("cifar10", (1, 2, 3, 4, 0, 1), init_seed=3) == (999.0, 0.5, 0.1)
+    assert c3.get("cifar10", (1, 2, 3, 4, 0, 1)) == (1250.0, 0.5, 0.25)
 
 
 def test_fitness_uses_cache_and_counts_seconds(tmp_path):
@@ -133,7 +139,7 @@ def test_fitness_equals_the_correlation_study_record(tmp_path):
     import torch
     from swap_plugin.studies import RecordStore, StudyConfig, run_study
 
-    cfg = StudyConfig.from_yaml(ROOT / "configs" / "nb201.yaml", dataset="cifar10", n=2, seeds=[0],
+    cfg = StudyConfig.from_yaml(ROOT / "configs" / "nb201.yaml", dataset="cifar10", n=2, seeds=[0, 2],
                                 out=str(tmp_path / "study"), proxies=["swap"], workers=1)
     try:
         run_study(cfg, progress=False)
@@ -146,8 +152,16 @@ def test_fitness_equals_the_correlation_study_record(tmp_path):
     torch.set_num_threads(1)
     for r in recs:
         assert fit(tuple(r["arch"])) == pytest.approx(r["swap"] * np.exp(-((r["params"] - 1.5) / 1.5) ** 2))
+    # --init-per-seed: the search's seed seeds weights and batch exactly as study seed 2
+    recs2 = list(RecordStore(base / "records_seed2.jsonl"))
+    fit2 = sn201.RegSwapFitness(space, "cifar10", sn201.ScoreCache(None), samples=16, batch_seed=2)
+    assert [fit2(tuple(r["arch"])) for r in recs2] == pytest.approx(
+        [r["swap"] * np.exp(-((r["params"] - 1.5) / 1.5) ** 2) for r in recs2])
+    assert {r["swap"] for r in recs2} != {r["swap"] for r in recs}  # a different draw
     warm = sn201.ScoreCache(None)
     assert warm.warm_from_study("cifar10", tmp_path / "study", 16) == 2
+    assert warm.warm_from_study("cifar10", tmp_path / "study", 16, init_seed=2) == 2
+    assert warm.get("cifar10", tuple(recs2[0]["arch"]), 2)[:2] == (recs2[0]["swap"], recs2[0]["params"])
     assert warm.get("cifar10", tuple(recs[0]["arch"]))[:2] == (recs[0]["swap"], recs[0]["params"])
     with pytest.raises(ValueError, match="not with this search"):
         sn201.ScoreCache(None).warm_from_study("cifar10", tmp_path / "study", 32)

@@ -7,7 +7,7 @@ used, since GELU/SiLU outputs are negative for some positive-looking codes.
 from __future__ import annotations
 
 from contextlib import contextmanager
-from typing import Callable, Iterator, List, Tuple
+from typing import Callable, Iterator, List, Optional, Tuple
 
 import torch
 import torch.nn as nn
@@ -48,14 +48,17 @@ def binarise(t: torch.Tensor, non_negative: bool = False) -> torch.Tensor:
 
 
 @contextmanager
-def capture_activations(model: nn.Module, sink: Sink, *, include_smooth: bool = False) -> Iterator[int]:
+def capture_activations(model: nn.Module, sink: Sink, *, include_smooth: bool = False,
+                        modules: Optional[List[nn.Module]] = None) -> Iterator[int]:
     """Within the block every hooked activation's bits go to ``sink``.
 
     Hooks ReLU-family modules; a model without any is captured at the functional
     level (``F.relu``, ``torch.relu``, ``Tensor.relu`` ...) instead. Yields the number of
     hooked modules (0 in functional mode). Hooks are always removed, also on error.
+    ``modules``: ``list(model.modules())`` when the caller has it (saves a traversal).
     """
-    modules = hookable_modules(model, include_smooth)
+    kinds = RELU_FAMILY + (SMOOTH_FAMILY if include_smooth else ())
+    modules = [m for m in (model.modules() if modules is None else modules) if isinstance(m, kinds)]
     if not modules:
         with _FunctionalCapture(sink):
             yield 0
@@ -68,7 +71,7 @@ def capture_activations(model: nn.Module, sink: Sink, *, include_smooth: bool = 
         sink(binarise(inp[0]))
 
     handles = [m.register_forward_hook(post_hook if isinstance(m, RELU_FAMILY) else pre_sign_hook)
-               for _, m in modules]
+               for m in modules]
     try:
         yield len(modules)
     finally:

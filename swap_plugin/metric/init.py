@@ -30,7 +30,8 @@ def gaussian_parameters(model: nn.Module, generator: torch.Generator) -> Dict[st
         prefix = f"{mod_name}." if mod_name else ""
         if isinstance(m, _CONV_LINEAR):
             w = m.weight
-            new[prefix + "weight"] = torch.randn(w.shape, generator=generator, dtype=w.dtype).to(w.device)
+            # drawn in float32 whatever the model's dtype: a float64 copy gets the same weights
+            new[prefix + "weight"] = torch.randn(w.shape, generator=generator).to(w.device, w.dtype)
             if m.bias is not None:
                 new[prefix + "bias"] = torch.zeros_like(m.bias)
         elif isinstance(m, _NORMS) and m.weight is not None:

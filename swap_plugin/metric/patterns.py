@@ -1,12 +1,15 @@
 """Sample-wise activation patterns (Def 3.2) as packed bits, and their distinct count.
 
 A layer's binarised activations arrive as a ``(S, U)`` bool tensor: S samples, U units.
-Each unit's column is its sample-wise pattern, an S-bit vector. We pack each column
-into ``W = ceil(S / 64)`` int64 words right away, so the float ``V x S`` matrix of the
-naive approach never exists, and count distinct rows over all layers at the end.
+Each unit's column is its sample-wise pattern, an S-bit vector. Each hook packs its
+layer's columns into bytes right away (S/8 per unit, rounded up to a word), so the float
+``V x S`` matrix of the naive approach never exists; at the end the byte rows of all
+layers are read as words (``ceil(S / 64)`` int64, or one int8/16/32 for S ≤ 32) and the
+distinct words counted: a 2**S bitmap for S ≤ 20, else one ``torch.unique``.
 """
 from __future__ import annotations
 
+import sys
 from typing import List
 
 import torch
@@ -21,6 +24,7 @@ DEDUPE_EVERY = 32 * 2**20
 BITMAP_MAX_SAMPLES = 20
 
 
+_LITTLE_ENDIAN = sys.byteorder == "little"
 _WORD_DTYPES = {1: torch.uint8, 2: torch.int16, 4: torch.int32, 8: torch.int64}
 
 
@@ -30,6 +34,37 @@ def _word_bytes(n_samples: int) -> int:
     if n <= 4:
         return 4 if n == 3 else n
     return -(-n // 8) * 8
+
+
+def pack_bytes(bits: torch.Tensor) -> torch.Tensor:
+    """``(S, U)`` bool -> ``(B, U)`` uint8, B = the word size in bytes for S (see
+    :func:`pack_columns`); bit k of byte j of unit u is sample 8j + k. This is all a hook
+    does per layer: the per-layer byte rows are joined and read as words once, at the end."""
+    s, u = bits.shape
+    n_bytes = _word_bytes(s)
+    b = bits.view(torch.uint8)
+    if n_bytes * 8 != s:
+        b = torch.cat([b, b.new_zeros(n_bytes * 8 - s, u)])
+    return (b.view(n_bytes, 8, u) * _byte_weights(b.device)).sum(1, dtype=torch.uint8)
+
+
+def words_from_bytes(packed: torch.Tensor) -> torch.Tensor:
+    """``(B, U)`` uint8 from :func:`pack_bytes` -> ``(U, W)`` words (int8/16/32/64 view)."""
+    n_bytes, u = packed.shape
+    per_word = min(n_bytes, 8)
+    dtype = _WORD_DTYPES[per_word]
+    if _LITTLE_ENDIAN:
+        # each unit's bytes side by side, read as words: byte j lands in bits 8j.. of its
+        # word, the layout below, in one copy instead of a shift and an OR per byte
+        # (flat first: a view to wider words needs stride 1, which U=1 tensors may lack)
+        return packed.t().contiguous().view(-1).view(dtype).view(u, n_bytes // per_word)
+    words = []
+    for w in range(0, n_bytes, per_word):
+        word = packed[w].to(dtype)
+        for j in range(1, per_word):
+            word = word | (packed[w + j].to(dtype) << (8 * j))
+        words.append(word)
+    return torch.stack(words, dim=1)
 
 
 def pack_columns(bits: torch.Tensor) -> torch.Tensor:
@@ -46,23 +81,16 @@ def pack_columns(bits: torch.Tensor) -> torch.Tensor:
     """
     if bits.dtype != torch.bool or bits.dim() != 2:
         raise TypeError("pack_columns expects a 2-D bool tensor (samples, units)")
-    s, u = bits.shape
-    n_bytes = _word_bytes(s)
-    b = bits.view(torch.uint8)
-    if n_bytes * 8 != s:
-        b = torch.cat([b, b.new_zeros(n_bytes * 8 - s, u)])
-    weights = _BYTE_WEIGHTS.to(b.device)
-    packed = (b.view(n_bytes, 8, u) * weights).sum(1, dtype=torch.uint8)  # (bytes, U)
-    # assemble words from byte rows with shifts: cheaper than transposing the bytes
-    dtype = _WORD_DTYPES[min(n_bytes, 8)]
-    per_word = min(n_bytes, 8)
-    words = []
-    for w in range(0, n_bytes, per_word):
-        word = packed[w].to(dtype)
-        for j in range(1, per_word):
-            word = word | (packed[w + j].to(dtype) << (8 * j))
-        words.append(word)
-    return torch.stack(words, dim=1)  # (U, W)
+    return words_from_bytes(pack_bytes(bits))
+
+
+_WEIGHTS_ON: dict = {}
+
+
+def _byte_weights(device: torch.device) -> torch.Tensor:
+    if device not in _WEIGHTS_ON:
+        _WEIGHTS_ON[device] = _BYTE_WEIGHTS.to(device)
+    return _WEIGHTS_ON[device]
 
 
 def pack_rows(bits: torch.Tensor) -> torch.Tensor:
@@ -91,6 +119,8 @@ class SampleWisePatterns:
         self._bitmap = None
         self._chunks: List[torch.Tensor] = []
         self._kept = 0
+        self._pending: List[torch.Tensor] = []  # (B, U) byte rows not yet read as words
+        self._pending_units = 0
         if n_samples <= BITMAP_MAX_SAMPLES:
             # every pattern is an index into 2**S flags: O(V), no sort at all
             self._bitmap = torch.zeros(1 << n_samples, dtype=torch.bool, device=device)
@@ -99,30 +129,47 @@ class SampleWisePatterns:
         """Add one layer's ``(S, U)`` binarised activations."""
         if bits.shape[0] != self.n_samples:
             raise ValueError(f"expected {self.n_samples} samples, got {bits.shape[0]}")
-        words = pack_columns(bits)
-        self.units += words.shape[0]
+        # the hook only packs bytes; joining layers and reading words happens in _flush,
+        # once per forward instead of per layer (per-layer torch calls dominate on small nets)
+        packed = pack_bytes(bits)
+        self.units += packed.shape[1]
+        self._pending.append(packed)
+        self._pending_units += packed.shape[1]
+        if self._pending_units > DEDUPE_EVERY:
+            self._flush()
+
+    def _flush(self) -> None:
+        if not self._pending:
+            return
+        words = words_from_bytes(torch.cat(self._pending, dim=1))
+        self._pending, self._pending_units = [], 0
         if self._bitmap is not None:
             # sign-extended int16/int32 words: mask back to the S pattern bits
             self._bitmap[words[:, 0].long() & (self._bitmap.numel() - 1)] = True
-        else:
-            # one sort at the end is ~3x cheaper than one per layer; dedupe early only
-            # when the kept words grow large
-            self._chunks.append(words[:, 0] if words.shape[1] == 1 else words)
-            self._kept += words.shape[0]
-            if self._kept > DEDUPE_EVERY:
-                self._merge()
+            return
+        self._chunks.append(words[:, 0] if words.shape[1] == 1 else words)
+        self._kept += words.shape[0]
+        if self._kept > DEDUPE_EVERY:  # bound memory on very large networks
+            self._merge()
 
     def _merge(self) -> None:
         merged = torch.cat(self._chunks)
-        merged = torch.unique(merged) if merged.dim() == 1 else torch.unique(merged, dim=0)
+        # sorted=False: a hash set on CPU, ~2-3x faster than sorting for one-word patterns
+        merged = torch.unique(merged, sorted=False) if merged.dim() == 1 else torch.unique(merged, dim=0)
         self._chunks, self._kept = [merged], merged.shape[0]
 
     def count(self) -> int:
         """Ψ: the number of distinct sample-wise patterns added so far."""
+        self._flush()
         if self._bitmap is not None:
             return int(self._bitmap.sum().item())
         if not self._chunks:
             return 0
+        if self._chunks[0].dim() == 1:
+            # one-word patterns: sort + count the steps, ~1.4x faster than unique's hash
+            # set and ~2x faster than sorted unique on CPU (scripts/bench_scoring.py)
+            words = torch.sort(torch.cat(self._chunks)).values
+            return int((words[1:] != words[:-1]).sum().item()) + 1
         self._merge()
         return int(self._chunks[0].shape[0])
 

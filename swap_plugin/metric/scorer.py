@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import time
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from typing import Callable, List, Optional
 
@@ -22,6 +23,10 @@ from .patterns import SampleWisePatterns, StandardPatterns
 from .regulariser import FORMULAS, regulariser
 
 MODES = (None, "train", "eval")
+PRECISIONS = (None, "float64")
+# exact classes whose train-mode forward is the same with running-stat tracking off
+# (subclasses such as SyncBatchNorm may override forward, so they keep the buffer copy)
+_PLAIN_BATCHNORM = (nn.BatchNorm1d, nn.BatchNorm2d, nn.BatchNorm3d)
 # upper bound on the bool activations kept at once when repeats are batched
 _BATCH_BYTES = 256 * 2**20
 
@@ -89,13 +94,20 @@ class SwapScorer:
       include_smooth  also hook GELU/SiLU/... (pre-activation sign)
       batch_repeats   with init="gaussian": run the repeats in one vmapped forward
                    (same integers as the loop); "auto" falls back to the loop if vmap fails
+      precision    None: the model's own dtype; "float64": score a float64 copy, so the
+                   rounding differences between CPU and CUDA kernels (~1e-7 in float32)
+                   cannot flip the sign of a near-zero activation: the same integers on
+                   both (at ~2x the cost)
+
+    On CUDA every forward runs with TF32 off and cuDNN in deterministic, non-benchmark
+    mode (restored afterwards), so repeated runs give the same integers.
     """
 
     def __init__(self, inputs: torch.Tensor, *, repeats: int = 1, init: Optional[str] = None,
                  seed: int = 0, device=None, mode: Optional[str] = None,
                  mu: Optional[float] = None, sigma: Optional[float] = None,
                  formula: str = "paper", size_unit: str = "M", include_smooth: bool = False,
-                 batch_repeats="auto"):
+                 batch_repeats="auto", precision: Optional[str] = None):
         self.inputs = check_inputs(inputs)
         if not isinstance(repeats, int) or repeats < 1:
             raise ValueError(f"repeats must be a positive int, got {repeats!r}")
@@ -110,12 +122,15 @@ class SwapScorer:
             raise ValueError("give both mu and sigma (regularised score) or neither (plain Ψ)")
         if mu is not None:
             regulariser(mu, mu, sigma, formula)  # validates mu and sigma
+        if precision not in PRECISIONS:
+            raise ValueError(f"unknown precision {precision!r}; use None (the model's dtype) or 'float64'")
         if batch_repeats not in (True, False, "auto"):
             raise ValueError("batch_repeats must be True, False or 'auto'")
         self.repeats, self.init, self.seed, self.mode = repeats, init, seed, mode
         self.mu, self.sigma, self.formula, self.size_unit = mu, sigma, formula, size_unit
         self.include_smooth = include_smooth
         self.batch_repeats = batch_repeats
+        self.precision = precision
         self.device = torch.device(device) if device is not None else None
         self._inputs_on = {}
 
@@ -151,10 +166,15 @@ class SwapScorer:
             return t.device
         return torch.device("cpu")
 
+    def _copy_to(self, model: nn.Module, device: torch.device) -> nn.Module:
+        work = copy.deepcopy(model).to(device)
+        return work.double() if self.precision == "float64" else work
+
     def _x(self, device: torch.device) -> torch.Tensor:
         key = str(device)
         if key not in self._inputs_on:
-            self._inputs_on[key] = self.inputs.to(device)
+            dtype = torch.float64 if self.precision == "float64" else None
+            self._inputs_on[key] = self.inputs.to(device, dtype=dtype)
         return self._inputs_on[key]
 
     def _counts(self, model: nn.Module, acc_cls) -> List[tuple]:
@@ -163,10 +183,10 @@ class SwapScorer:
             raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
         device = self._device_of(model)
         if self.init is None:
-            if _model_device(model) not in (None, device):
-                model = copy.deepcopy(model).to(device)  # never move the caller's model
+            if _model_device(model) not in (None, device) or self.precision == "float64":
+                model = self._copy_to(model, device)  # never move or cast the caller's model
             return [self._forward_count(model, device, acc_cls) for _ in range(self.repeats)]
-        work = copy.deepcopy(model).to(device)
+        work = self._copy_to(model, device)
         if self.mode is not None:
             work.train(self.mode == "train")
         out = [self._forward_count(gaussian_init_(work, self.seed, 0), device, acc_cls)]
@@ -183,15 +203,30 @@ class SwapScorer:
     def _forward_count(self, model: nn.Module, device, acc_cls) -> tuple:
         x = self._x(device)
         acc = acc_cls(x.shape[0], device)
-        saved = [(b, b.clone()) for b in model.buffers()]
-        # per-module flags: a model may mix modes (e.g. frozen BatchNorm in a train model)
-        modes = [(m, m.training) for m in model.modules()] if self.mode is not None else []
-        if self.mode is not None:
-            model.train(self.mode == "train")
+        mods = list(model.modules())  # one traversal, shared by everything below
+        # per-module flags: a model may mix modes (e.g. frozen BatchNorm in a train model);
+        # a model already in the wanted mode is left alone (no switch, nothing to restore)
+        want = None if self.mode is None else self.mode == "train"
+        modes = [(m, m.training) for m in mods] if want is not None and any(
+            m.training != want for m in mods) else []
+        if modes:
+            model.train(want)
+        # Train-mode BatchNorm normalises with batch statistics whether or not it tracks
+        # running ones; switching tracking off for the forward leaves its buffers alone, so
+        # only the other buffers need a copy to restore (cheaper than cloning ~2 per BN).
+        untracked = [m for m in mods if type(m) in _PLAIN_BATCHNORM and m.training and m.track_running_stats]
+        kept = {id(b) for m in untracked for b in m._buffers.values()}
+        buffers = {id(b): b for m in mods for b in m._buffers.values() if b is not None}
+        saved = [(b, b.clone()) for k, b in buffers.items() if k not in kept]
         try:
-            with capture_activations(model, acc.add, include_smooth=self.include_smooth):
+            for m in untracked:
+                m.track_running_stats = False
+            with exact_backends(device), capture_activations(
+                    model, acc.add, include_smooth=self.include_smooth, modules=mods):
                 model(x)
         finally:
+            for m in untracked:
+                m.track_running_stats = True
             for m, flag in modes:
                 m.training = flag
             for b, old in saved:
@@ -225,13 +260,32 @@ class SwapScorer:
                     functional_call(net, {**const, **params}, (x,))
                 return tuple(bits)
 
-            layers = vmap(forward, randomness="error")(stacked)
+            with exact_backends(device):
+                layers = vmap(forward, randomness="error")(stacked)
             for j in range(len(rs)):
                 acc = acc_cls(x.shape[0], device)
                 for layer in layers:
                     acc.add(layer[j])
                 results.append((acc.count(), acc.units))
         return results
+
+
+@contextmanager
+def exact_backends(device: torch.device):
+    """CUDA: TF32 off (it rounds conv/matmul inputs to 10 mantissa bits, enough to flip
+    near-zero activations) and cuDNN deterministic without autotuning (another algorithm
+    could round differently on the next run); all restored on exit. CPU: nothing to do."""
+    if torch.device(device).type != "cuda":
+        yield
+        return
+    cudnn, matmul = torch.backends.cudnn, torch.backends.cuda.matmul
+    saved = (cudnn.allow_tf32, matmul.allow_tf32, cudnn.deterministic, cudnn.benchmark)
+    cudnn.allow_tf32 = matmul.allow_tf32 = False
+    cudnn.deterministic, cudnn.benchmark = True, False
+    try:
+        yield
+    finally:
+        cudnn.allow_tf32, matmul.allow_tf32, cudnn.deterministic, cudnn.benchmark = saved
 
 
 def _model_device(model: nn.Module) -> Optional[torch.device]:
