@@ -279,16 +279,13 @@ def test_train_mode_state_and_tracking_flags_restored(raise_in_forward):
 
 
 @pytest.mark.parametrize("s", [1, 7, 8, 13, 16, 20, 32, 33, 64, 100, 256])
-def test_pack_columns_word_view_equals_shift_assembly(s, monkeypatch):
-    """The one-copy little-endian packing gives the same words as shifting bytes in."""
-    import swap_plugin.metric.patterns as pat
-
+def test_pack_columns_bit_layout(s):
+    """Bit s of unit u's pattern is sample s (bit s mod 64 of word s // 64), for every
+    word size; the word dtype is the smallest that fits."""
     bits = torch.rand(s, 37, generator=torch.Generator().manual_seed(s)) > 0.5
-    fast = pat.pack_columns(bits)
-    monkeypatch.setattr(pat, "_LITTLE_ENDIAN", False)
-    slow = pat.pack_columns(bits)
-    assert fast.dtype == slow.dtype and torch.equal(fast, slow)
-    # and bit s of unit u's pattern is sample s, read back from the words
-    for u in (0, 36):
-        got = [bool((int(slow[u, i // 64]) >> (i % 64)) & 1) for i in range(s)]
+    words = pack_columns(bits)
+    want = torch.uint8 if s <= 8 else torch.int16 if s <= 16 else torch.int32 if s <= 32 else torch.int64
+    assert words.dtype == want and words.shape == (37, 1 if s <= 64 else -(-s // 64))
+    for u in (0, 17, 36):
+        got = [bool((int(words[u, i // 64]) >> (i % 64)) & 1) for i in range(s)]
         assert got == bits[:, u].tolist()
