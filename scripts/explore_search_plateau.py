@@ -51,12 +51,14 @@ def top_of_cache(cache: Path, dataset: str, k: int, mu: float, sigma: float) -> 
     return sorted(fit, key=fit.get, reverse=True)[:k]
 
 
-def rescore(archs: list, dataset: str, draws: int, samples: int, mu: float, sigma: float) -> np.ndarray:
+def rescore(archs: list, dataset: str, draws: int, samples: int, mu: float, sigma: float,
+            init=None) -> np.ndarray:
     space = get_space("nb201")
     out = np.zeros((len(archs), draws))
     with tqdm(total=len(archs) * draws, desc=f"{dataset} rescoring", unit="arch") as bar:
         for d in range(draws):
-            scorer = SwapScorer(load_batch(dataset, samples, seed=d), mode="train", mu=mu, sigma=sigma)
+            scorer = SwapScorer(load_batch(dataset, samples, seed=d), mode="train", mu=mu, sigma=sigma,
+                                init=init, seed=d)
             for i, a in enumerate(archs):
                 out[i, d] = scorer.score(seeded_network(space, a, dataset, d)).reg_swap
                 bar.update()
@@ -76,6 +78,9 @@ def main(argv=None) -> int:
     ap.add_argument("--samples", type=int, default=16)
     ap.add_argument("--mu", type=float, default=1.5)
     ap.add_argument("--sigma", type=float, default=1.5)
+    ap.add_argument("--init", choices=["gaussian"], default=None,
+                    help="re-initialise as the official code does (N(0,1) weights, seeded by the draw) "
+                         "instead of the networks' PyTorch default init")
     ap.add_argument("--cache", type=Path, default=ROOT / "results" / "search_nb201.scores.jsonl")
     ap.add_argument("--out", type=Path, default=ROOT / "results" / "explore_search_plateau.md")
     a = ap.parse_args(argv)
@@ -87,7 +92,9 @@ def main(argv=None) -> int:
              f"K = {a.top} fittest archs of the seed-0 draw (the landscape every standalone search seed "
              f"shares), rescored under R = {a.draws} draws (draw r: weights seeded by (r, arch) and "
              f"`load_batch(dataset, {a.samples}, seed=r)`, as correlation-study seed r). reg_swap with "
-             f"μ = {a.mu} M, σ = {a.sigma} M, NB201 net C=16 N=5, train mode. Test accuracy (%) is the "
+             f"μ = {a.mu} M, σ = {a.sigma} M, NB201 net C=16 N=5, train mode, "
+             + ("Gaussian re-init (official code: N(0,1) weights, seeded by the draw). " if a.init else
+                "PyTorch default init. ") + "Test accuracy (%) is the "
              "NB201 200-epoch test column; ImageNet16-120 is scored on the stand-in images.", "",
              "| dataset | best in space | winner per draw: mean test (min-max) | winner of the mean over "
              "R draws | fitness = mean of 2 draws | mean of 5 draws | Ψ' spread among the top 5 "
@@ -97,7 +104,7 @@ def main(argv=None) -> int:
     for ds in a.datasets:
         col = NB201_TEST_COLUMNS[ds]
         archs = top_of_cache(a.cache, ds, a.top, a.mu, a.sigma)
-        scores = rescore(archs, ds, a.draws, a.samples, a.mu, a.sigma)
+        scores = rescore(archs, ds, a.draws, a.samples, a.mu, a.sigma, a.init)
         test = np.array([gt.lookup(x, ds, col) for x in archs])
         best = max(gt.values(ds, col).values())
         per_draw = test[scores.argmax(0)]
