@@ -64,7 +64,8 @@ def cmd_score(args) -> int:
     x = load_batch(args.dataset, args.n, source=args.data, seed=args.seed, size=args.image_size)
     scorer = SwapScorer(x, repeats=args.repeats, init=None if args.init == "none" else args.init,
                         seed=args.seed, device=args.device, mode=None if args.mode == "model" else args.mode,
-                        mu=args.mu, sigma=args.sigma, formula=args.formula, size_unit=args.size_unit)
+                        mu=args.mu, sigma=args.sigma, formula=args.formula, size_unit=args.size_unit,
+                        precision=args.precision)
     r = scorer.score(model)
     if args.json:
         print(json.dumps({"model": what, **r.as_dict()}, indent=2))
@@ -90,6 +91,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--arch", help="architecture in the space's own string form (default: a random one)")
     p.add_argument("--task", help="dataset/task the network is built for (default --dataset)")
     p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--precision", choices=["float64"], default=None,
+                   help="score a float64 copy: the same integers on CPU and CUDA (~2x the time)")
     _add_scoring_flags(p)
     p.set_defaults(func=cmd_score)
 

@@ -42,3 +42,13 @@ def test_score_model_callable_and_errors(tmp_path):
     sigma = subprocess.run(CLI + ["score", "--model", "mynets:net", "--mu", "1", "--sigma", "0", "--n", "4"],
                            capture_output=True, text=True, cwd=tmp_path)
     assert sigma.returncode == 2 and "sigma must be > 0" in sigma.stderr
+
+
+def test_score_precision_float64_matches_library():
+    r = subprocess.run(CLI + ["score", "--space", "nb201", "--arch", ARCH, "--n", "8", "--image-size", "8",
+                              "--precision", "float64", "--json"], capture_output=True, text=True, check=True)
+    space = get_space("nb201")
+    torch.manual_seed(0)
+    net = space.build(space.from_str(ARCH), "cifar10")
+    x = load_batch("cifar10", 8, seed=0, size=8)
+    assert json.loads(r.stdout)["swap"] == SwapScorer(x, mode="train", precision="float64").score(net).swap
