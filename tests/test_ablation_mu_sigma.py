@@ -1,21 +1,12 @@
 """scripts/ablation_mu_sigma.py: μ/σ grids from stored study records (no re-scoring)."""
-import importlib.util
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 from scipy import stats
+from script_loader import load_script
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def _load():
-    spec = importlib.util.spec_from_file_location("ablation_mu_sigma", ROOT / "scripts" / "ablation_mu_sigma.py")
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules["ablation_mu_sigma"] = mod
-    spec.loader.exec_module(mod)
-    return mod
 
 
 def test_grid_equals_direct_spearman_of_stored_records(tmp_path):
@@ -30,7 +21,7 @@ def test_grid_equals_direct_spearman_of_stored_records(tmp_path):
         run_study(cfg, progress=False)
     except (FileNotFoundError, ValueError) as e:
         pytest.skip(f"NB201 data not available: {e}")
-    abl = _load()
+    abl = load_script("ablation_mu_sigma")
     study = tmp_path / "study" / "correlation" / "nb201" / "cifar10"
     assert abl.study_config(study)["metric"] == "val_accuracy"
     abl.main(["--runs", str(tmp_path / "study"), "--results", str(tmp_path / "res"), "--groups", "2"])

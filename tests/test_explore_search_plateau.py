@@ -1,17 +1,11 @@
 """scripts/explore_search_plateau.py: the pieces that need no scoring."""
-import importlib.util
 import json
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
+from script_loader import load_script
 
-ROOT = Path(__file__).resolve().parents[1]
-spec = importlib.util.spec_from_file_location("explore_search_plateau", ROOT / "scripts" / "explore_search_plateau.py")
-plateau = importlib.util.module_from_spec(spec)
-sys.modules["explore_search_plateau"] = plateau
-spec.loader.exec_module(plateau)
+plateau = load_script("explore_search_plateau")
 
 
 def test_top_of_cache_ranks_seed0_reg_swap_and_skips_other_draws(tmp_path):

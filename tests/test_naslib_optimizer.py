@@ -5,10 +5,8 @@ without NASLib (a duck-typed fake graph). The tests marked by the ``naslib`` fix
 need NASLib on PYTHONPATH (``source /work/naslib-dev/env.sh``) and are skipped, with
 the reason, otherwise.
 """
-import importlib.util
 import json
 import random
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -17,17 +15,10 @@ import pytest
 import swap_plugin.naslib as sn
 from swap_plugin.naslib.space_adapter import NaslibSpaceAdapter, seed_naslib_rng
 from swap_plugin.search.evolution import Evolution, EvolutionConfig
+from script_loader import load_script
 
 ROOT = Path(__file__).resolve().parents[1]
 ZC_725 = ROOT.parent / "shared" / "data" / "nb201" / "zc" / "naslib_zc_nasbench201_725.json"
-
-
-def _load_script(name):
-    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules[name] = mod
-    spec.loader.exec_module(mod)
-    return mod
 
 
 # ---- a NASLib-like graph without NASLib -------------------------------------------------
@@ -148,7 +139,7 @@ def test_lazy_exports():
 
 
 def test_zc_runner_scipy_correlations():
-    zr = _load_script("naslib_zc_runner")
+    zr = load_script("naslib_zc_runner")
     y = [1.0, 2.0, 3.0, 4.0]
     c = zr.scipy_correlations(y, [10.0, 20.0, 40.0, 30.0])
     assert c["spearman"] == pytest.approx(0.8) and c["kendalltau"] == pytest.approx(2 / 3)
@@ -295,7 +286,7 @@ def test_zc_evaluator_reads_swap_from_a_scored_copy(naslib, tmp_path):
     from naslib.predictors import ZeroCost
     from naslib.search_spaces import get_search_space
 
-    zr = _load_script("naslib_zc_runner")
+    zr = load_script("naslib_zc_runner")
     cfg = CfgNode.load_cfg(open(ROOT / "configs" / "naslib" / "zc_swap_nb201.yaml"))
     cfg.predictor, cfg.test_size = "swap", 16
     cfg.save, cfg.data = str(tmp_path / "zc"), str(tmp_path / "no_data")
@@ -331,7 +322,7 @@ def test_zc_runner_main_on_the_scored_copy(naslib, tmp_path):
         pytest.skip(f"{ZC_725} not available")
     from swap_plugin.benchmarks import add_proxy_scores, read_zc_json
 
-    zr = _load_script("naslib_zc_runner")
+    zr = load_script("naslib_zc_runner")
     raw = read_zc_json(ZC_725)
     keys = sorted(raw["cifar10"])[:30]
     # a fake "swap" equal to val_accuracy: the runner must report correlation 1

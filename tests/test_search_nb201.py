@@ -1,7 +1,5 @@
 """scripts/search_nb201.py: SWAP-NAS vs random search vs RE on NB201 (no NASLib needed)."""
-import importlib.util
 import json
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -9,19 +7,10 @@ import pytest
 
 from swap_plugin.search.evolution import EvolutionConfig
 from swap_plugin.spaces import get_space
+from script_loader import load_script
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def _load_script():
-    spec = importlib.util.spec_from_file_location("search_nb201", ROOT / "scripts" / "search_nb201.py")
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules["search_nb201"] = mod
-    spec.loader.exec_module(mod)
-    return mod
-
-
-sn201 = _load_script()
+sn201 = load_script("search_nb201")
 
 
 @pytest.fixture(scope="module")
