@@ -27,9 +27,14 @@ _FUNCTIONAL_RELUS = {
 Sink = Callable[[torch.Tensor], None]
 
 
+def hooked_kinds(include_smooth: bool = False) -> Tuple[type, ...]:
+    """The activation module classes SWAP hooks."""
+    return RELU_FAMILY + (SMOOTH_FAMILY if include_smooth else ())
+
+
 def hookable_modules(model: nn.Module, include_smooth: bool = False) -> List[Tuple[str, nn.Module]]:
     """The activation modules SWAP hooks, in registration order."""
-    kinds = RELU_FAMILY + (SMOOTH_FAMILY if include_smooth else ())
+    kinds = hooked_kinds(include_smooth)
     return [(n, m) for n, m in model.named_modules() if isinstance(m, kinds)]
 
 
@@ -57,7 +62,7 @@ def capture_activations(model: nn.Module, sink: Sink, *, include_smooth: bool = 
     hooked modules (0 in functional mode). Hooks are always removed, also on error.
     ``modules``: ``list(model.modules())`` when the caller has it (saves a traversal).
     """
-    kinds = RELU_FAMILY + (SMOOTH_FAMILY if include_smooth else ())
+    kinds = hooked_kinds(include_smooth)
     modules = [m for m in (model.modules() if modules is None else modules) if isinstance(m, kinds)]
     if not modules:
         with _FunctionalCapture(sink):
