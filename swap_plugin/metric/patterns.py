@@ -96,7 +96,7 @@ def pack_rows(bits: torch.Tensor) -> torch.Tensor:
     b = bits.view(torch.uint8)
     if pad:
         b = torch.cat([b, b.new_zeros(s, pad)], dim=1)
-    weights = _BYTE_WEIGHTS.to(b.device).view(1, 1, 8)
+    weights = _byte_weights(b.device).view(1, 1, 8)
     return (b.view(s, -1, 8) * weights).sum(2, dtype=torch.uint8)
 
 
