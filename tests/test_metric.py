@@ -11,7 +11,7 @@ from hypothesis import given, settings, strategies as st
 from swap_plugin import (SwapScorer, activation_pattern_score, count_parameters, reg_swap_score,
                          regulariser, swap_score)
 from swap_plugin.metric import naive_swap_score
-from swap_plugin.metric.patterns import pack_columns, StandardPatterns, SampleWisePatterns
+from swap_plugin.metric.patterns import pack_columns, StandardPatterns, SampleWisePatterns, Workspace
 
 
 def small_net(c=4, bn=True, act=nn.ReLU):
@@ -74,14 +74,32 @@ def test_equals_naive_reference(s, c, hw, seed, bn):
 def test_pattern_sets_equal_torch_unique(s, u, p, seed):
     g = torch.Generator().manual_seed(seed)
     bits = torch.rand(s, u, generator=g) < p
-    sw = SampleWisePatterns(s)
-    sw.add(bits[:, : u // 2])
-    sw.add(bits[:, u // 2:])
-    assert sw.count() == torch.unique(bits.T.to(torch.uint8), dim=0).shape[0]
+    expected = torch.unique(bits.T.to(torch.uint8), dim=0).shape[0]
+    ws = Workspace()
+    ws.take("words", (4 * u, 3), torch.int64, "cpu").fill_(-1)  # stale, larger, other dtype
+    for workspace in (None, ws, ws):  # a reused workspace holds the previous count's words
+        sw = SampleWisePatterns(s, workspace=workspace)
+        sw.add(bits[:, : u // 2])
+        sw.add(bits[:, u // 2:])
+        assert sw.count() == expected
     sp = StandardPatterns(s)
     sp.add(bits[:, :3])
     sp.add(bits[:, 3:])
     assert sp.count() == torch.unique(bits.to(torch.uint8), dim=0).shape[0]
+
+
+def test_one_scorer_many_models_reuses_scratch_memory_exactly():
+    """The scorer keeps its scratch tensors between models: growing and shrinking
+    networks (and a pickled copy, as a process pool makes) still equal the reference."""
+    import pickle
+    x = torch.randn(32, 3, 8, 8)
+    scorer = SwapScorer(x)
+    for seed, c in enumerate([6, 2, 9, 1, 6]):
+        torch.manual_seed(seed)
+        net = small_net(c, bn=False)
+        assert scorer.score(net).swap == naive_swap_score(net, x)
+    clone = pickle.loads(pickle.dumps(scorer))
+    assert clone.score(net).swap == naive_swap_score(net, x)
 
 
 def test_functional_relu_is_captured():
@@ -198,6 +216,27 @@ def test_count_parameters_excludes_auxiliary():
     assert count_parameters(m, unit="1") == 20
     assert count_parameters(m, unit="K") == pytest.approx(0.02)
     assert count_parameters(m) == pytest.approx(20e-6)
+
+
+def test_scorer_params_equal_named_parameters_sum():
+    """The scorer counts Θ from its own module walk; it must equal the plain definition,
+    also with a shared (tied) layer, a nested auxiliary head and a None bias."""
+    class Tied(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.a = nn.Linear(3, 3)                   # 12
+            self.b = self.a                            # shared: counted once
+            self.c = nn.Linear(3, 2, bias=False)       # 6
+            self.head = nn.Sequential(nn.ReLU(), nn.Linear(2, 2))  # 6
+            self.head.auxiliary = nn.Linear(2, 9)     # 27, excluded
+        def forward(self, x):
+            return self.head(self.c(self.b(self.a(x))))
+    m = Tied()
+    expected = sum(p.numel() for n, p in m.named_parameters() if "auxiliary" not in n)
+    assert expected == 24
+    r = SwapScorer(torch.randn(4, 3)).score(m)
+    assert r.params == pytest.approx(expected / 1e6)
+    assert SwapScorer(torch.randn(4, 3), size_unit="1", init="gaussian", repeats=2).score(m).params == 24
 
 
 @pytest.mark.parametrize("inputs, err", [

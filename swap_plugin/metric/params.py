@@ -28,5 +28,19 @@ def count_parameters(model: nn.Module, unit: str = "M") -> float:
     1.001
     """
     div = check_unit(unit)
-    n = sum(p.numel() for name, p in model.named_parameters() if "auxiliary" not in name)
-    return n / div
+    return parameter_total(model.named_modules()) / div
+
+
+def parameter_total(named_modules) -> int:
+    """Raw Θ from ``model.named_modules()`` pairs: the same count as summing
+    ``named_parameters()`` (shared tensors once, names with "auxiliary" skipped), for a
+    caller that already walked the modules (the scorer: saves a second traversal)."""
+    seen, n = set(), 0
+    for prefix, m in named_modules:
+        for name, p in m._parameters.items():
+            if p is None or id(p) in seen:
+                continue
+            seen.add(id(p))
+            if "auxiliary" not in name and "auxiliary" not in prefix:
+                n += p.numel()
+    return n

@@ -10,7 +10,8 @@ distinct words counted: a 2**S bitmap for S ≤ 20, else one sort (multi-word pa
 """
 from __future__ import annotations
 
-from typing import List
+import math
+from typing import List, Optional
 
 import torch
 
@@ -47,20 +48,33 @@ def pack_bytes(bits: torch.Tensor) -> torch.Tensor:
     return (b.view(n_bytes, 8, u) * _byte_weights(b.device)).sum(1, dtype=torch.uint8)
 
 
-def words_from_bytes(packed: torch.Tensor) -> torch.Tensor:
+def word_dtype(n_bytes: int) -> torch.dtype:
+    """The word type :func:`words_from_bytes` returns for ``n_bytes`` bytes per pattern."""
+    return _WORD_DTYPES[min(n_bytes, 8)]
+
+
+def words_from_bytes(packed: torch.Tensor, workspace: Optional["Workspace"] = None) -> torch.Tensor:
     """``(B, U)`` uint8 from :func:`pack_bytes` -> ``(U, W)`` words: byte j of a word in
     bits 8j.. (int8/16/32 for B ≤ 4, else B/8 int64). Shifts and ORs on whole byte rows:
-    ~10x faster than transposing the bytes to read them as words (a strided byte copy)."""
+    ~10x faster than transposing the bytes to read them as words (a strided byte copy).
+    With a ``workspace`` the words live in its reused memory (valid until its next use)."""
     n_bytes, u = packed.shape
     per_word = min(n_bytes, 8)
-    dtype = _WORD_DTYPES[per_word]
-    words = []
-    for w in range(0, n_bytes, per_word):
-        word = packed[w].to(dtype)
+    dtype = word_dtype(n_bytes)
+    n_words = n_bytes // per_word
+    if workspace is None:
+        words = torch.empty(u, n_words, dtype=dtype, device=packed.device)
+        tmp = torch.empty(u, dtype=dtype, device=packed.device)
+    else:
+        words = workspace.take("words", (u, n_words), dtype, packed.device)
+        tmp = workspace.take("shifted", (u,), dtype, packed.device)
+    for w in range(n_words):
+        word = words[:, w]
+        word.copy_(packed[w * per_word])
         for j in range(1, per_word):
-            word.bitwise_or_(packed[w + j].to(dtype).bitwise_left_shift_(8 * j))
-        words.append(word)
-    return torch.stack(words, dim=1)
+            tmp.copy_(packed[w * per_word + j]).bitwise_left_shift_(8 * j)
+            word.bitwise_or_(tmp)
+    return words
 
 
 def pack_columns(bits: torch.Tensor) -> torch.Tensor:
@@ -100,6 +114,27 @@ def pack_rows(bits: torch.Tensor) -> torch.Tensor:
     return (b.view(s, -1, 8) * weights).sum(2, dtype=torch.uint8)
 
 
+class Workspace:
+    """Scratch tensors reused from one forward to the next.
+
+    Fresh multi-megabyte tensors on every scoring are fresh pages for the OS to fault in:
+    on the 2-core VM of ``scripts/bench_scoring.py`` that was ~4 ms of a ~70 ms NB201
+    forward at V = 471k units. Not thread-safe: keep one per thread (the scorer does).
+    """
+
+    def __init__(self):
+        self._bufs: dict = {}
+
+    def take(self, name: str, shape: tuple, dtype: torch.dtype, device) -> torch.Tensor:
+        """A tensor of ``shape`` (contents undefined) in memory kept under ``name``."""
+        n = math.prod(shape)
+        key = (name, dtype, torch.device(device))
+        buf = self._bufs.get(key)
+        if buf is None or buf.numel() < n:
+            buf = self._bufs[key] = torch.empty(n, dtype=dtype, device=device)
+        return buf[:n].view(shape)
+
+
 class SampleWisePatterns:
     """Accumulates the sample-wise patterns of many layers; ``count()`` gives Ψ.
 
@@ -107,10 +142,12 @@ class SampleWisePatterns:
     every layer's activations before ``torch.unique``.
     """
 
-    def __init__(self, n_samples: int, device: torch.device | str = "cpu"):
+    def __init__(self, n_samples: int, device: torch.device | str = "cpu",
+                 workspace: Optional[Workspace] = None):
         if n_samples < 1:
             raise ValueError("need at least one sample")
         self.n_samples = n_samples
+        self.workspace = workspace
         self.units = 0
         self._bitmap = None
         self._chunks: List[torch.Tensor] = []
@@ -139,6 +176,9 @@ class SampleWisePatterns:
             return
         words = words_from_bytes(torch.cat(self._pending, dim=1))
         self._pending, self._pending_units = [], 0
+        self._keep(words)
+
+    def _keep(self, words: torch.Tensor) -> None:
         if self._bitmap is not None:
             # sign-extended int16/int32 words: mask back to the S pattern bits
             self._bitmap[words[:, 0].long() & (self._bitmap.numel() - 1)] = True
@@ -156,6 +196,8 @@ class SampleWisePatterns:
 
     def count(self) -> int:
         """Ψ: the number of distinct sample-wise patterns added so far."""
+        if self.workspace is not None and self._pending and not self._chunks:
+            return self._count_in_workspace()
         self._flush()
         if self._bitmap is not None:
             return int(self._bitmap.sum().item())
@@ -164,16 +206,40 @@ class SampleWisePatterns:
         if self._chunks[0].dim() == 1:
             # one-word patterns: sort + count the steps. On the 757,760 words of the largest
             # scripts/bench_scoring.py arch (2 CPU threads) this took 9.8 ms, unique 12 ms.
-            words = torch.sort(torch.cat(self._chunks)).values
-            return int((words[1:] != words[:-1]).sum().item()) + 1
+            words = self._chunks[0] if len(self._chunks) == 1 else torch.cat(self._chunks)
+            words = torch.sort(words).values
+            return int(torch.count_nonzero(words[1:] != words[:-1])) + 1
         self._merge()
         return int(self._chunks[0].shape[0])
+
+
+    def _count_in_workspace(self) -> int:
+        """``count`` when every pattern is still pending (one flush, the usual case): the
+        joined bytes, words, sorted words and steps all live in the reused workspace."""
+        ws, u = self.workspace, self._pending_units
+        if u == 0:
+            self._pending = []
+            return 0
+        dev = self._pending[0].device
+        joined = ws.take("bytes", (self._pending[0].shape[0], u), torch.uint8, dev)
+        torch.cat(self._pending, dim=1, out=joined)
+        self._pending, self._pending_units = [], 0
+        words = words_from_bytes(joined, ws)
+        if self._bitmap is not None or words.shape[1] > 1:
+            self._keep(words.clone() if words.shape[1] > 1 else words)
+            return self.count()
+        words = words[:, 0]
+        ordered = ws.take("sorted", (u,), words.dtype, dev)
+        torch.sort(words, out=(ordered, ws.take("order", (u,), torch.int64, dev)))
+        steps = ws.take("steps", (u - 1,), torch.bool, dev)
+        torch.ne(ordered[1:], ordered[:-1], out=steps)
+        return int(torch.count_nonzero(steps)) + 1
 
 
 class StandardPatterns:
     """Accumulates standard activation patterns (Def 3.1): one V-bit vector per sample."""
 
-    def __init__(self, n_samples: int, device: torch.device | str = "cpu"):
+    def __init__(self, n_samples: int, device: torch.device | str = "cpu", workspace=None):
         self.n_samples = n_samples
         self.units = 0
         self._chunks: List[torch.Tensor] = []

@@ -8,18 +8,19 @@ statistics included) and train/eval mode are as before the call.
 from __future__ import annotations
 
 import copy
+import threading
 import time
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
-from typing import Callable, List, Optional
+from typing import Callable, List, Optional, Tuple
 
 import torch
 import torch.nn as nn
 
 from .activations import capture_activations, hookable_modules
 from .init import INITS, gaussian_init_, gaussian_parameters, repeat_generator
-from .params import check_unit, count_parameters
-from .patterns import SampleWisePatterns, StandardPatterns
+from .params import check_unit, parameter_total
+from .patterns import SampleWisePatterns, StandardPatterns, Workspace
 from .regulariser import FORMULAS, regulariser
 
 MODES = (None, "train", "eval")
@@ -133,12 +134,28 @@ class SwapScorer:
         self.precision = precision
         self.device = torch.device(device) if device is not None else None
         self._inputs_on = {}
+        self._local = threading.local()  # one scratch Workspace per thread
+
+    def __getstate__(self):  # picklable for process pools: scratch memory stays behind
+        state = dict(self.__dict__)
+        del state["_local"]
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self._local = threading.local()
+
+    def _workspace(self) -> Workspace:
+        ws = getattr(self._local, "workspace", None)
+        if ws is None:
+            ws = self._local.workspace = Workspace()
+        return ws
 
     # ---- public -------------------------------------------------------------
     def score(self, model: nn.Module) -> ScoreResult:
         t0 = time.perf_counter()
-        counts = self._counts(model, SampleWisePatterns)
-        params = count_parameters(model, unit=self.size_unit)
+        counts, n_params = self._counts(model, SampleWisePatterns)
+        params = n_params / check_unit(self.size_unit)
         swap = sum(c for c, _ in counts) / len(counts)
         reg = factor = None
         if self.mu is not None:
@@ -153,7 +170,7 @@ class SwapScorer:
 
     def activation_patterns(self, model: nn.Module) -> float:
         """|A| of Def 3.1 (distinct per-sample patterns, ≤ S), mean over repeats."""
-        counts = self._counts(model, StandardPatterns)
+        counts, _ = self._counts(model, StandardPatterns)
         return sum(c for c, _ in counts) / len(counts)
 
     # ---- internals ----------------------------------------------------------
@@ -177,33 +194,37 @@ class SwapScorer:
             self._inputs_on[key] = self.inputs.to(device, dtype=dtype)
         return self._inputs_on[key]
 
-    def _counts(self, model: nn.Module, acc_cls) -> List[tuple]:
-        """[(count, units)] for each repeat."""
+    def _counts(self, model: nn.Module, acc_cls) -> Tuple[List[tuple], int]:
+        """([(count, units)] for each repeat, raw parameter count Θ)."""
         if not isinstance(model, nn.Module):
             raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
         device = self._device_of(model)
         if self.init is None:
             if _model_device(model) not in (None, device) or self.precision == "float64":
                 model = self._copy_to(model, device)  # never move or cast the caller's model
-            return [self._forward_count(model, device, acc_cls) for _ in range(self.repeats)]
+            runs = [self._forward_count(model, device, acc_cls) for _ in range(self.repeats)]
+            return [r[:2] for r in runs], runs[0][2]
         work = self._copy_to(model, device)
         if self.mode is not None:
             work.train(self.mode == "train")
-        out = [self._forward_count(gaussian_init_(work, self.seed, 0), device, acc_cls)]
+        count, units, n_params = self._forward_count(gaussian_init_(work, self.seed, 0), device, acc_cls)
+        out = [(count, units)]
         rest = list(range(1, self.repeats))
         if rest and self.batch_repeats and hookable_modules(work, self.include_smooth):
             try:
-                return out + self._batched_counts(work, device, acc_cls, rest, out[0][1])
+                return out + self._batched_counts(work, device, acc_cls, rest, units), n_params
             except (RuntimeError, NotImplementedError, ValueError):
                 if self.batch_repeats is True:
                     raise
-        return out + [self._forward_count(gaussian_init_(work, self.seed, r), device, acc_cls) for r in rest]
+        return out + [self._forward_count(gaussian_init_(work, self.seed, r), device, acc_cls)[:2]
+                      for r in rest], n_params
 
     @torch.no_grad()
     def _forward_count(self, model: nn.Module, device, acc_cls) -> tuple:
         x = self._x(device)
-        acc = acc_cls(x.shape[0], device)
-        mods = list(model.modules())  # one traversal, shared by everything below
+        acc = acc_cls(x.shape[0], device, workspace=self._workspace())
+        named = list(model.named_modules())  # one traversal, shared by everything below
+        mods = [m for _, m in named]
         # per-module flags: a model may mix modes (e.g. frozen BatchNorm in a train model);
         # a model already in the wanted mode is left alone (no switch, nothing to restore)
         want = None if self.mode is None else self.mode == "train"
@@ -236,7 +257,7 @@ class SwapScorer:
                 f"{type(model).__name__} has no ReLU-family activation to hook (no nn.ReLU/ReLU6/"
                 "LeakyReLU/PReLU module and no functional relu call in forward); SWAP is defined "
                 "on ReLU-family activations — pass include_smooth=True for GELU/SiLU networks")
-        return acc.count(), acc.units
+        return acc.count(), acc.units, parameter_total(named)
 
     @torch.no_grad()
     def _batched_counts(self, work: nn.Module, device, acc_cls, repeats: List[int], units: int) -> List[tuple]:
@@ -263,7 +284,7 @@ class SwapScorer:
             with exact_backends(device):
                 layers = vmap(forward, randomness="error")(stacked)
             for j in range(len(rs)):
-                acc = acc_cls(x.shape[0], device)
+                acc = acc_cls(x.shape[0], device, workspace=self._workspace())
                 for layer in layers:
                     acc.add(layer[j])
                 results.append((acc.count(), acc.units))
