@@ -102,6 +102,59 @@ def test_one_scorer_many_models_reuses_scratch_memory_exactly():
     assert clone.score(net).swap == naive_swap_score(net, x)
 
 
+class FanOut(nn.Module):
+    """One tensor feeds three ReLU branches (as an NB201/DARTS node feeds its edges);
+    ``bump`` modifies it in place between the second and third branch."""
+    def __init__(self, bump=False, inplace_first=False):
+        super().__init__()
+        self.stem = nn.Conv2d(3, 4, 3, padding=1)
+        self.r1, self.r2, self.r3 = nn.ReLU(inplace=inplace_first), nn.ReLU6(), nn.ReLU()
+        self.convs = nn.ModuleList(nn.Conv2d(4, 4, 1) for _ in range(3))
+        self.bump = bump
+
+    def forward(self, x):
+        h = self.stem(x)
+        a = self.convs[0](self.r1(h))
+        b = self.convs[1](self.r2(h))
+        if self.bump:
+            h.sub_(0.1)
+        c = self.convs[2](self.r3(h))
+        return a + b + c
+
+
+@pytest.mark.parametrize("bump, inplace_first, packed_layers", [
+    (False, False, 1),  # r2, r3 repeat r1's input: packed once
+    (True, False, 2),   # h changed in place before r3: r3 is new
+    (False, True, 2),   # r1 rewrote h in place: r2 sees new values (not a repeat), r3 repeats r2
+])
+def test_repeated_relu_inputs_are_packed_once_with_the_same_score(bump, inplace_first, packed_layers):
+    from swap_plugin.metric.activations import capture_activations
+    torch.manual_seed(0)
+    net = FanOut(bump, inplace_first)
+    x = torch.randn(24, 3, 5, 5)
+    packed, repeats = [], []
+    with torch.no_grad(), capture_activations(net, packed.append, on_repeat=repeats.append):
+        net(x)
+    assert len(packed) == packed_layers and len(packed) + len(repeats) == 3
+    assert all(u == 4 * 5 * 5 for u in repeats)
+    r = SwapScorer(x).score(net)
+    assert r.swap == naive_swap_score(net, x)
+    assert r.units == 3 * 4 * 5 * 5  # V still counts every hooked unit
+    assert activation_pattern_score(net, x) == torch.unique(
+        torch.cat([o.reshape(24, -1) > 0 for o in _relu_outputs(net, x)], 1).to(torch.uint8), dim=0).shape[0]
+
+
+def _relu_outputs(net, x):
+    outs = []
+    hs = [m.register_forward_hook(lambda _m, _i, o: outs.append(o.clone()))
+          for m in net.modules() if isinstance(m, (nn.ReLU, nn.ReLU6))]
+    with torch.no_grad():
+        net(x)
+    for h in hs:
+        h.remove()
+    return outs
+
+
 def test_functional_relu_is_captured():
     class Functional(nn.Module):
         def __init__(self):

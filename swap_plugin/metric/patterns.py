@@ -171,6 +171,11 @@ class SampleWisePatterns:
         if self._pending_units > DEDUPE_EVERY:
             self._flush()
 
+    def add_repeat(self, units: int) -> None:
+        """Count ``units`` more units whose patterns repeat an added layer's: V grows,
+        the set of patterns does not."""
+        self.units += units
+
     def _flush(self) -> None:
         if not self._pending:
             return
@@ -247,6 +252,11 @@ class StandardPatterns:
     def add(self, bits: torch.Tensor) -> None:
         self.units += bits.shape[1]
         self._chunks.append(pack_rows(bits))
+
+    def add_repeat(self, units: int) -> None:
+        """Repeated units leave every sample's pattern distinctness unchanged: two
+        samples agree on a copy of some units exactly where they agree on the units."""
+        self.units += units
 
     def count(self) -> int:
         """|A| ≤ S: distinct per-sample patterns over all units."""

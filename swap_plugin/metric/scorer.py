@@ -243,7 +243,8 @@ class SwapScorer:
             for m in untracked:
                 m.track_running_stats = False
             with exact_backends(device), capture_activations(
-                    model, acc.add, include_smooth=self.include_smooth, modules=mods):
+                    model, acc.add, include_smooth=self.include_smooth, modules=mods,
+                    on_repeat=acc.add_repeat):
                 model(x)
         finally:
             for m in untracked:
