@@ -47,7 +47,7 @@ def run_suite(venv: Path, data_dir: str) -> dict:
     py = str(venv_python(venv))
     versions = subprocess.run([py, "-c", VERSIONS], capture_output=True, text=True, check=True).stdout.split()
     t = time.time()
-    proc = subprocess.run([py, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=ROOT, env=env,
+    proc = subprocess.run([py, "-m", "pytest", "-q", "-rfE", "-p", "no:cacheprovider"], cwd=ROOT, env=env,
                           capture_output=True, text=True)
     summary = proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else proc.stderr[-300:]
     counts = {k: int(n) for n, k in re.findall(r"(\d+) (passed|failed|skipped|errors?|warnings?)", summary)}
@@ -68,6 +68,9 @@ def report(records: list, command: str) -> str:
         lines.append(f"| {r['python']} | {r['torch']} | {r['numpy']} | {r['scipy']} | {r['pandas']} | "
                      f"{c.get('passed', 0)} | {c.get('skipped', 0)} | {c.get('failed', 0) + c.get('error', 0) + c.get('errors', 0)} | "
                      f"{r['returncode']} | {r['seconds']} |")
+    failing = [(r["python"], f) for r in records for f in r.get("failures", [])]
+    if failing:
+        lines += ["", "Failures:", ""] + [f"- Python {p}: `{f}`" for p, f in failing]
     return "\n".join(lines) + "\n"
 
 
