@@ -81,7 +81,13 @@ def test_pattern_sets_equal_torch_unique(s, u, p, seed):
         sw = SampleWisePatterns(s, workspace=workspace)
         sw.add(bits[:, : u // 2])
         sw.add(bits[:, u // 2:])
-        assert sw.count() == expected
+        assert sw.count() == expected and sw.count() == expected
+        if workspace is not None and 20 < s <= 64:  # the patterns lived in scratch memory
+            with pytest.raises(RuntimeError, match="new SampleWisePatterns"):
+                sw.add(bits)
+        else:  # owned memory: more layers may follow
+            sw.add(~bits)
+            assert sw.count() == torch.unique(torch.cat([bits, ~bits], 1).T.to(torch.uint8), dim=0).shape[0]
     sp = StandardPatterns(s)
     sp.add(bits[:, :3])
     sp.add(bits[:, 3:])

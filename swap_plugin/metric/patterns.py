@@ -139,7 +139,9 @@ class SampleWisePatterns:
     """Accumulates the sample-wise patterns of many layers; ``count()`` gives Ψ.
 
     All hooked units of all layers form ONE set, as the official code concatenates
-    every layer's activations before ``torch.unique``.
+    every layer's activations before ``torch.unique``. With a :class:`Workspace` the
+    final join, words and sort use its reused memory; for one-word patterns (21 ≤ S ≤ 64)
+    that ends the accumulator: ``count()`` keeps returning Ψ, ``add()`` refuses.
     """
 
     def __init__(self, n_samples: int, device: torch.device | str = "cpu",
@@ -148,6 +150,7 @@ class SampleWisePatterns:
             raise ValueError("need at least one sample")
         self.n_samples = n_samples
         self.workspace = workspace
+        self._final = None  # Ψ once a workspace count has consumed the patterns
         self.units = 0
         self._bitmap = None
         self._chunks: List[torch.Tensor] = []
@@ -160,6 +163,9 @@ class SampleWisePatterns:
 
     def add(self, bits: torch.Tensor) -> None:
         """Add one layer's ``(S, U)`` binarised activations."""
+        if self._final is not None:
+            raise RuntimeError("count() with a workspace ended this accumulator (its patterns "
+                               "lived in scratch memory); start a new SampleWisePatterns")
         if bits.shape[0] != self.n_samples:
             raise ValueError(f"expected {self.n_samples} samples, got {bits.shape[0]}")
         # the hook only packs bytes; joining layers and reading words happens in _flush,
@@ -201,8 +207,15 @@ class SampleWisePatterns:
 
     def count(self) -> int:
         """Ψ: the number of distinct sample-wise patterns added so far."""
+        if self._final is not None:
+            return self._final
         if self.workspace is not None and self._pending and not self._chunks:
-            return self._count_in_workspace()
+            # the patterns live only in scratch memory that the next scoring reuses:
+            # remember Ψ and accept no more layers (the scorer counts once per forward)
+            n = self._count_in_workspace()
+            if self.workspace is not None:  # still set: the one-word path consumed them
+                self._final = n
+            return n
         self._flush()
         if self._bitmap is not None:
             return int(self._bitmap.sum().item())
@@ -217,13 +230,12 @@ class SampleWisePatterns:
         self._merge()
         return int(self._chunks[0].shape[0])
 
-
     def _count_in_workspace(self) -> int:
         """``count`` when every pattern is still pending (one flush, the usual case): the
         joined bytes, words, sorted words and steps all live in the reused workspace."""
         ws, u = self.workspace, self._pending_units
         if u == 0:
-            self._pending = []
+            self._pending, self.workspace = [], None
             return 0
         dev = self._pending[0].device
         joined = ws.take("bytes", (self._pending[0].shape[0], u), torch.uint8, dev)
@@ -232,6 +244,7 @@ class SampleWisePatterns:
         words = words_from_bytes(joined, ws)
         if self._bitmap is not None or words.shape[1] > 1:
             self._keep(words.clone() if words.shape[1] > 1 else words)
+            self.workspace = None  # what is kept is owned memory: counting goes on as usual
             return self.count()
         words = words[:, 0]
         ordered = ws.take("sorted", (u,), words.dtype, dev)
