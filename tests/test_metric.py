@@ -387,3 +387,17 @@ def test_pack_columns_bit_layout(s):
     for u in (0, 17, 36):
         got = [bool((int(words[u, i // 64]) >> (i % 64)) & 1) for i in range(s)]
         assert got == bits[:, u].tolist()
+
+
+def test_counts_above_the_workspace_cap_allocate_and_stay_open(monkeypatch):
+    import swap_plugin.metric.patterns as patterns
+    monkeypatch.setattr(patterns, "WORKSPACE_MAX_UNITS", 40)
+    g = torch.Generator().manual_seed(3)
+    bits = torch.rand(32, 50, generator=g) < 0.3
+    ws = Workspace()
+    sw = SampleWisePatterns(32, workspace=ws)
+    sw.add(bits)
+    assert sw.count() == torch.unique(bits.T.to(torch.uint8), dim=0).shape[0]
+    assert not ws._bufs  # nothing kept for a network above the cap
+    sw.add(~bits)  # not final: more layers may follow
+    assert sw.count() == torch.unique(torch.cat([bits, ~bits], 1).T.to(torch.uint8), dim=0).shape[0]

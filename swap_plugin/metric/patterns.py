@@ -21,6 +21,10 @@ _BYTE_WEIGHTS = torch.tensor([1, 2, 4, 8, 16, 32, 64, 128], dtype=torch.uint8).v
 # words kept before an intermediate dedupe (bounds memory on very large networks)
 DEDUPE_EVERY = 32 * 2**20
 
+# above this many units the final count allocates instead of growing the workspace, which
+# keeps ~25 bytes per unit between scorings (8M units: ~200 MB)
+WORKSPACE_MAX_UNITS = 8 * 2**20
+
 # below this many samples a bitmap of all 2**S patterns is cheaper than sorting
 BITMAP_MAX_SAMPLES = 20
 
@@ -209,7 +213,8 @@ class SampleWisePatterns:
         """Ψ: the number of distinct sample-wise patterns added so far."""
         if self._final is not None:
             return self._final
-        if self.workspace is not None and self._pending and not self._chunks:
+        if self.workspace is not None and self._pending and not self._chunks \
+                and self._pending_units <= WORKSPACE_MAX_UNITS:
             # the patterns live only in scratch memory that the next scoring reuses:
             # remember Ψ and accept no more layers (the scorer counts once per forward)
             n = self._count_in_workspace()
