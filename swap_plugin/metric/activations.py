@@ -68,7 +68,9 @@ def capture_activations(model: nn.Module, sink: Sink, *, include_smooth: bool = 
     the very tensor an earlier ReLU/ReLU6 of this forward already saw, unchanged since
     (same object, same version counter). Its bits (``x > 0`` for both) repeat that
     layer's exactly, so they add nothing to a set of patterns: cells that feed one node
-    to several ReLU-Conv-BN edges (NB201, DARTS) repeat 30-45 % of their units.
+    to several ReLU-Conv-BN edges (NB201, DARTS) repeat 30-45 % of their units. (Writes
+    through ``tensor.data`` bypass the version counter; a forward that edits activations
+    that way between two ReLUs must not pass ``on_repeat``.)
     """
     kinds = hooked_kinds(include_smooth)
     modules = [m for m in (model.modules() if modules is None else modules) if isinstance(m, kinds)]
