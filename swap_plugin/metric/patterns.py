@@ -52,11 +52,6 @@ def pack_bytes(bits: torch.Tensor) -> torch.Tensor:
     return (b.view(n_bytes, 8, u) * _byte_weights(b.device)).sum(1, dtype=torch.uint8)
 
 
-def word_dtype(n_bytes: int) -> torch.dtype:
-    """The word type :func:`words_from_bytes` returns for ``n_bytes`` bytes per pattern."""
-    return _WORD_DTYPES[min(n_bytes, 8)]
-
-
 def words_from_bytes(packed: torch.Tensor, workspace: Optional["Workspace"] = None) -> torch.Tensor:
     """``(B, U)`` uint8 from :func:`pack_bytes` -> ``(U, W)`` words: byte j of a word in
     bits 8j.. (int8/16/32 for B ≤ 4, else B/8 int64). Shifts and ORs on whole byte rows:
@@ -64,7 +59,7 @@ def words_from_bytes(packed: torch.Tensor, workspace: Optional["Workspace"] = No
     With a ``workspace`` the words live in its reused memory (valid until its next use)."""
     n_bytes, u = packed.shape
     per_word = min(n_bytes, 8)
-    dtype = word_dtype(n_bytes)
+    dtype = _WORD_DTYPES[per_word]
     n_words = n_bytes // per_word
     if workspace is None:
         words = torch.empty(u, n_words, dtype=dtype, device=packed.device)

@@ -202,12 +202,14 @@ class SwapScorer:
         if self.init is None:
             if _model_device(model) not in (None, device) or self.precision == "float64":
                 model = self._copy_to(model, device)  # never move or cast the caller's model
-            runs = [self._forward_count(model, device, acc_cls) for _ in range(self.repeats)]
+            runs = [self._forward_count(model, device, acc_cls, with_params=r == 0)
+                    for r in range(self.repeats)]
             return [r[:2] for r in runs], runs[0][2]
         work = self._copy_to(model, device)
         if self.mode is not None:
             work.train(self.mode == "train")
-        count, units, n_params = self._forward_count(gaussian_init_(work, self.seed, 0), device, acc_cls)
+        count, units, n_params = self._forward_count(gaussian_init_(work, self.seed, 0), device, acc_cls,
+                                                     with_params=True)
         out = [(count, units)]
         rest = list(range(1, self.repeats))
         if rest and self.batch_repeats and hookable_modules(work, self.include_smooth):
@@ -220,7 +222,8 @@ class SwapScorer:
                       for r in rest], n_params
 
     @torch.no_grad()
-    def _forward_count(self, model: nn.Module, device, acc_cls) -> tuple:
+    def _forward_count(self, model: nn.Module, device, acc_cls, with_params: bool = False) -> tuple:
+        """(count, units, raw Θ or None); Θ only when asked: repeats share the first's."""
         x = self._x(device)
         acc = acc_cls(x.shape[0], device, workspace=self._workspace())
         named = list(model.named_modules())  # one traversal, shared by everything below
@@ -258,7 +261,7 @@ class SwapScorer:
                 f"{type(model).__name__} has no ReLU-family activation to hook (no nn.ReLU/ReLU6/"
                 "LeakyReLU/PReLU module and no functional relu call in forward); SWAP is defined "
                 "on ReLU-family activations — pass include_smooth=True for GELU/SiLU networks")
-        return acc.count(), acc.units, parameter_total(named)
+        return acc.count(), acc.units, parameter_total(named) if with_params else None
 
     @torch.no_grad()
     def _batched_counts(self, work: nn.Module, device, acc_cls, repeats: List[int], units: int) -> List[tuple]:
