@@ -153,6 +153,20 @@ def test_outputs_written(tree, tmp_path):
         plot_heatmap(pd.DataFrame(dtype=float))
 
 
+def _png_width(path) -> int:
+    return int.from_bytes(path.read_bytes()[16:20], "big")  # IHDR width
+
+
+def test_png_dpi_scales_the_raster(tree, tmp_path, capsys):
+    table, meta = build_table(collect([tree]))
+    fig = plot_heatmap(table, meta)
+    lo = write_outputs(fig, table, str(tmp_path / "lo"), dpi=50)["png"]
+    hi = write_outputs(fig, table, str(tmp_path / "hi"), dpi=100)["png"]
+    assert _png_width(hi) == pytest.approx(2 * _png_width(lo), rel=0.03)  # tight bbox rounds
+    assert main(["heatmap", "--runs", str(tree), "--out", str(tmp_path / "x"), "--dpi", "0"]) == 2
+    assert "--dpi 0 is too low" in capsys.readouterr().err
+
+
 def test_cli_heatmap_with_report(tree, tmp_path, capsys):
     stem = tmp_path / "res" / "fig4_heatmap"
     rc = main(["heatmap", "--runs", str(tree), str(tmp_path / "not_yet"), "--out", str(stem),

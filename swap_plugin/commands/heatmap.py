@@ -27,6 +27,8 @@ def add_parser(sub, add_scoring_flags) -> None:
     p.add_argument("--cmap", default="viridis", help="matplotlib colormap (default viridis)")
     p.add_argument("--vmin", type=float, help="colour scale low end (default min(0, lowest ρ))")
     p.add_argument("--vmax", type=float, help="colour scale high end (default 1)")
+    p.add_argument("--dpi", type=int, default=130,
+                   help="PNG resolution (default 130; the PDF is vector)")
     p.add_argument("--report", nargs="?", const="", default=None, metavar="FILE",
                    help="also write a markdown record of the command, roots and columns "
                         "(default FILE: STEM.md)")
@@ -45,7 +47,9 @@ def run(args) -> int:
         raise FileNotFoundError(f"no scores.json with a spearman value below {' '.join(args.runs)}")
     table, meta = build_table(records, split_by_n=not args.merge_archsets, proxies=args.proxies)
     fig = plot_heatmap(table, meta, title=args.title, cmap=args.cmap, vmin=args.vmin, vmax=args.vmax)
-    outputs = write_outputs(fig, table, args.out)
+    if args.dpi < 10:
+        raise ValueError(f"--dpi {args.dpi} is too low to read; use e.g. 130 (default) or 200")
+    outputs = write_outputs(fig, table, args.out, dpi=args.dpi)
     if args.report is not None:
         report = Path(args.report) if args.report else Path(args.out + ".md")
         command = _command_line(args)
@@ -74,6 +78,8 @@ def _command_line(args) -> str:
     for flag in ("vmin", "vmax"):
         if getattr(args, flag) is not None:
             parts += [f"--{flag}", str(getattr(args, flag))]
+    if args.dpi != 130:
+        parts += ["--dpi", str(args.dpi)]
     parts.append("--report")
     if args.report:
         parts.append(q(args.report))
