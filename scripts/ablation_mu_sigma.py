@@ -9,7 +9,6 @@ results/ablation_mu_sigma_<space>_<dataset>.csv and a heatmap PNG.
 from __future__ import annotations
 
 import argparse
-import shlex
 import sys
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from scipy import stats
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from _report import command_line  # noqa: E402
 from swap_plugin.benchmarks import get_ground_truth  # noqa: E402
 from swap_plugin.metric import regulariser  # noqa: E402
 from swap_plugin.studies import RecordStore  # noqa: E402
@@ -42,7 +42,7 @@ def main(argv=None):
     ap.add_argument("--results", default="results")
     ap.add_argument("--groups", type=int, default=5)
     a = ap.parse_args(argv)
-    cmd = "python scripts/ablation_mu_sigma.py " + " ".join(map(shlex.quote, argv or sys.argv[1:]))
+    cmd = command_line(__file__, argv)
     res = Path(a.results)
     res.mkdir(parents=True, exist_ok=True)
     stores = [p for root in a.runs for p in sorted(Path(root).glob("correlation/*/*/records_seed0.jsonl"))]

@@ -8,13 +8,13 @@ results/ablation_table3.csv and .png (resumable through the study store).
 from __future__ import annotations
 
 import argparse
-import shlex
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from _report import command_line  # noqa: E402
 from swap_plugin.studies import StudyConfig, run_study  # noqa: E402
 
 
@@ -38,7 +38,7 @@ def main(argv=None):
         rows.append((size, *(s[p][a.seed]["spearman"] for p in ("activation_patterns", "swap", "reg_swap"))))
     res = Path(a.results)
     res.mkdir(parents=True, exist_ok=True)
-    cmd = "python scripts/ablation_table3.py " + " ".join(map(shlex.quote, argv or sys.argv[1:]))
+    cmd = command_line(__file__, argv)
     lines = [f"# written by: {cmd}", "input_size,activation_patterns_A,swap_psi,reg_swap_psi_prime"]
     lines += [f"{r[0]},{r[1]:.4f},{r[2]:.4f},{r[3]:.4f}" for r in rows]
     (res / "ablation_table3.csv").write_text("\n".join(lines) + "\n")

@@ -21,6 +21,7 @@ import torch
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from _report import command_line, write_report  # noqa: E402
 from swap_plugin.studies import StudyConfig, run_study  # noqa: E402
 
 
@@ -50,7 +51,7 @@ def main(argv=None):
         rows.append((1, *timed_study(a.n, a.samples, 1, a.device, a.dataset)))
     dev = torch.cuda.get_device_name() if a.device.startswith("cuda") else \
         f"CPU ({platform.machine()}, {os.cpu_count()} cores)"
-    cmd = "python scripts/bench_correlate.py " + " ".join(argv if argv is not None else sys.argv[1:])
+    cmd = command_line(__file__, argv)
     lines = ["# Correlation-study throughput", "",
              f"Command: `{cmd.strip()}`  ",
              f"Device: {dev}; torch {torch.__version__}. NB201 {a.dataset}, C=16 N=5, S={a.samples}, "
@@ -59,9 +60,7 @@ def main(argv=None):
     lines += [f"| {w} | {t:.1f} | {t / a.n:.3f} | {rho:.3f} |" for w, t, rho in rows]
     if len(rows) == 2:
         lines += ["", f"Speed-up of {rows[0][0]} processes over 1: {rows[1][1] / rows[0][1]:.2f}×"]
-    Path(a.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(a.out).write_text("\n".join(lines) + "\n")
-    print("\n".join(lines))
+    write_report(a.out, lines)
 
 
 if __name__ == "__main__":

@@ -42,7 +42,6 @@ def timed(fn, reps):
 def bench_nb201(device, n_archs, reps):
     space = get_space("nb201")
     x = load_batch("cifar10", 32, seed=0).to(device)
-    g = torch.Generator().manual_seed(0)
     rows = []
     import numpy as np
     rng = np.random.default_rng(0)

@@ -31,6 +31,7 @@ from tqdm import tqdm
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from _report import command_line, write_report  # noqa: E402
 from swap_plugin.benchmarks import get_ground_truth  # noqa: E402
 from swap_plugin.data import load_batch  # noqa: E402
 from swap_plugin.metric import regulariser  # noqa: E402
@@ -118,7 +119,7 @@ def main(argv=None):
             lin = np.exp(v - v.max()) if "Σ log" in label else v  # a product, scaled to stay finite
             rows.append((ds, label, stats.spearmanr(v, val)[0], stats.spearmanr(lin * f, val)[0]))
             print(rows[-1], flush=True)
-    cmd = "python scripts/explore_aggregation.py " + " ".join(argv if argv is not None else sys.argv[1:])
+    cmd = command_line(__file__, argv)
     lines = ["# NB201: Ψ per layer, per stage, and averaged over draws (seed-0 sample)", "",
              f"Command: `{cmd.strip()}`", "",
              f"{a.n} archs per dataset, the seed-0 sample of the correlation study; C=16 N=5, S={S}, "
@@ -129,9 +130,7 @@ def main(argv=None):
              "stand-in images.", "",
              "| dataset | score | ρ | ρ of score · f(Θ) |", "|---|---|---:|---:|"]
     lines += [f"| {ds} | {label} | {r:.3f} | {rr:.3f} |" for ds, label, r, rr in rows]
-    Path(a.report).parent.mkdir(parents=True, exist_ok=True)
-    Path(a.report).write_text("\n".join(lines) + "\n")
-    print("\n".join(lines))
+    write_report(a.report, lines)
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ from scipy.stats import rankdata, spearmanr
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from _report import command_line, write_report  # noqa: E402
 from swap_plugin.benchmarks import get_ground_truth  # noqa: E402
 from swap_plugin.metric import regulariser  # noqa: E402
 from swap_plugin.studies import RecordStore  # noqa: E402
@@ -58,7 +59,7 @@ def main(argv=None):
     ap.add_argument("--paper-runs", default="runs/paper")
     ap.add_argument("--out", default="results/explore_combinations.md")
     a = ap.parse_args(argv)
-    cmd = "python scripts/explore_combinations.py " + " ".join(argv if argv is not None else sys.argv[1:])
+    cmd = command_line(__file__, argv)
     lines = ["# reg_swap combined with one other proxy (rank sum), NB201", "", f"Command: `{cmd.strip()}`", "",
              "ρ: Spearman against NB-Suite-Zero val_accuracy; 'with reg_swap': ρ of rank(reg_swap) + "
              "rank(proxy). No re-scoring: Ψ and Θ come from the study records.", "",
@@ -82,9 +83,7 @@ def main(argv=None):
             for name, n, rho, both in rows:
                 lines.append(f"| {ds} | {label} | {name} | {n} | {rho:.3f} | "
                              + ("—" if both != both else f"{both:.3f}") + " |")
-    Path(a.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(a.out).write_text("\n".join(lines) + "\n")
-    print("\n".join(lines))
+    write_report(a.out, lines)
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ from scipy import stats
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from _report import command_line, write_report  # noqa: E402
 from swap_plugin.benchmarks import NB201_TEST_COLUMNS, get_ground_truth  # noqa: E402
 from swap_plugin.metric import regulariser  # noqa: E402
 from swap_plugin.spaces import get_space  # noqa: E402
@@ -88,7 +89,7 @@ def main(argv=None):
             rows += variant_rows(label, build, S, ds, a.n, a.workers, a.out)
             print(rows[-1], flush=True)
         rows.append((ds, "best in space", "", float("nan"), best, float("nan"), float("nan")))
-    cmd = "python scripts/explore_nb201.py " + " ".join(argv if argv is not None else sys.argv[1:])
+    cmd = command_line(__file__, argv)
     lines = ["# NB201: scoring settings, correlation and the top of the ranking (seed 0)", "",
              f"Command: `{cmd.strip()}`", "",
              f"{a.n} archs per dataset (the seed-0 sample of the correlation study). ρ: Spearman against "
@@ -100,9 +101,7 @@ def main(argv=None):
     for ds, label, name, rho, t1, t10, s in rows:
         lines.append(f"| {ds} | {label} | {name} | {rho:.3f} | {t1:.2f} | {t10:.2f} | {s:.3f} |"
                      .replace("nan", "—"))
-    Path(a.report).parent.mkdir(parents=True, exist_ok=True)
-    Path(a.report).write_text("\n".join(lines) + "\n")
-    print("\n".join(lines))
+    write_report(a.report, lines)
 
 
 if __name__ == "__main__":

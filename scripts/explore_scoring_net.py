@@ -19,6 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from _report import command_line, write_report  # noqa: E402
 from swap_plugin.studies import StudyConfig, run_study  # noqa: E402
 
 # (space, ground-truth source, label, build kwargs, S)
@@ -65,7 +66,7 @@ def main(argv=None):
         rows.append((space, gt_source or "default", label, S, s["swap"][0]["spearman"],
                      s["reg_swap"][0]["spearman"], s["params"][0]["spearman"], s["swap"][0]["query_time"]))
         print(rows[-1], flush=True)
-    cmd = "python scripts/explore_scoring_net.py " + " ".join(argv if argv is not None else sys.argv[1:])
+    cmd = command_line(__file__, argv)
     lines = ["# Scoring network and S for NB101 / NB301 (seed 0, same archs per space)", "",
              f"Command: `{cmd.strip()}`", "",
              f"{a.n} archs per space: NB101 from the NB-Suite-Zero file (`gt_source: zc`), NB301 from "
@@ -78,9 +79,7 @@ def main(argv=None):
               for sp, g, lab, S, sw, rs, p, t in rows]
     lines += ["", "n/a: the score was the same for every arch (Ψ = 2**S: every S-bit pattern "
               "occurs), so it ranks nothing. Ψ' keeps a ρ there only through f(Θ)."]
-    Path(a.report).parent.mkdir(parents=True, exist_ok=True)
-    Path(a.report).write_text("\n".join(lines) + "\n")
-    print("\n".join(lines))
+    write_report(a.report, lines)
 
 
 if __name__ == "__main__":

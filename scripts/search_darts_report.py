@@ -12,12 +12,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import shlex
 import sys
 import time
 from pathlib import Path
 
-import numpy as np
 import torch
 from scipy import stats
 from tqdm import tqdm
@@ -25,6 +23,7 @@ from tqdm import tqdm
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from _report import command_line, write_report  # noqa: E402
 from swap_plugin.benchmarks import get_ground_truth  # noqa: E402
 from swap_plugin.data import load_batch  # noqa: E402
 from swap_plugin.metric import SwapScorer  # noqa: E402
@@ -62,7 +61,7 @@ def main(argv=None):
              score_all("nb301", "nb301", 1, 4, a.n)),
             ("NB301, 1,218 genotypes", "3 cells (normal, reduce, reduce), S=16, 4 re-inits",
              score_all("nb301", "nb301", 3, 4, a.n))]
-    cmd = "python scripts/search_darts_report.py " + " ".join(map(shlex.quote, argv or sys.argv[1:]))
+    cmd = command_line(__file__, argv)
     lines = ["# SWAP on the DARTS space: scoring network vs real accuracy, and found genotypes", "",
              f"Written by `{cmd}`.", "",
              "| archs | scoring | Spearman Ψ | Spearman Θ | s/arch (1 CPU thread) |", "|---|---|---:|---:|---:|"]
@@ -77,9 +76,7 @@ def main(argv=None):
         for f in found:
             r = json.loads(f.read_text())
             lines.append(f"| {r['mu']} | {r['seed']} | {r['eval_params_M']:.3f} | {r['search_seconds']:.0f} | `{r['genotype']}` |")
-    Path(a.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(a.out).write_text("\n".join(lines) + "\n")
-    print("\n".join(lines[:12]))
+    write_report(a.out, lines, echo=12)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import shlex
 import sys
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from scipy import stats
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from _report import command_line  # noqa: E402
 from swap_plugin.search import SearchConfig, run_search  # noqa: E402
 
 
@@ -44,7 +44,7 @@ def main(argv=None):
     mus = np.array([r[0] for r in rows])
     sizes = np.array([r[2] for r in rows])
     rho = stats.spearmanr(mus, sizes)[0]
-    cmd = "python scripts/size_control.py " + " ".join(map(shlex.quote, argv or sys.argv[1:]))
+    cmd = command_line(__file__, argv)
     lines = ["# Model-size control (paper Fig. 5)", "", f"Written by `{cmd}`.", "",
              "SWAP-NAS on DARTS/CIFAR-10 with the default search (see README); μ=σ in thousands of "
              "parameters of the scoring network (C=3, one cell). Size = parameters of the found genotype "

@@ -9,7 +9,6 @@ import csv
 import importlib.util
 import json
 import pickle
-from pathlib import Path
 
 import numpy as np
 import pandas as pd

@@ -20,7 +20,6 @@ import torch.nn as nn
 import torch.nn.functional as F
 from torch.overrides import TorchFunctionMode
 
-import swap_plugin
 import swap_plugin.naslib as sn
 from swap_plugin import SwapScorer, reg_swap_score, swap_score
 from swap_plugin.data.normalisation import MEAN_STD

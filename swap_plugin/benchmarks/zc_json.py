@@ -30,7 +30,7 @@ import numpy as np
 
 from .base import (ArchNotFoundError, GroundTruth, PathLike, RecordGroundTruth,
                    UnknownDatasetError, clear_cache, register_source)
-from .keys import (DARTS_SPACES, NASLIB_SPACE_NAMES, arch_label, canonical_space, nb101_hash,
+from .keys import (NASLIB_SPACE_NAMES, arch_label, canonical_space, nb101_hash,
                    normalise_arch, strip_numpy_repr, to_plain, zc_key)
 
 _META_KEYS = ("idx", "arch")

@@ -1,7 +1,6 @@
 """swap-nas search: SWAP-NAS (Algorithm 1) on the DARTS space."""
 from __future__ import annotations
 
-import json
 
 
 def add_parser(sub, add_scoring_flags) -> None:

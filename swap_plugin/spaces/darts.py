@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import ast
 import json
-from typing import Any, List, Optional, Sequence, Tuple
+from typing import Any, List, Optional, Tuple
 
 import numpy as np
 import torch.nn as nn

@@ -1,0 +1,24 @@
+"""What every report-writing script in scripts/ shares: the command that reproduces its
+report (named inside the report) and writing the file."""
+from __future__ import annotations
+
+import shlex
+import sys
+from pathlib import Path
+from typing import Optional, Sequence
+
+
+def command_line(script: str, argv: Optional[Sequence[str]] = None) -> str:
+    """``python scripts/NAME.py ARGS``: ``argv`` as given to ``main`` (None: this process's)."""
+    args = sys.argv[1:] if argv is None else list(argv)
+    return " ".join(["python", f"scripts/{Path(script).name}", *map(shlex.quote, args)])
+
+
+def write_report(path, lines: Sequence[str], echo: Optional[int] = None) -> Path:
+    """Write ``lines`` (one trailing newline) to ``path``, creating its folder; print the
+    first ``echo`` lines (all by default)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n")
+    print("\n".join(lines if echo is None else lines[:echo]))
+    return path
