@@ -85,8 +85,10 @@ def main(argv=None):
     lines += ["## Notes", "",
               "- Inputs: CIFAR-10 columns use 16 of 1,000 JPEG-decoded CIFAR-10 test images, CIFAR-100 16 of "
               "the first 20 CIFAR-100 test images, ImageNet16-120 a 16x16 **stand-in** (one real ImageNet image "
-              "per class), TransNAS tasks the ImageNet stand-in resized to 64x64 (no Taskonomy images exist "
-              "offline; 256x256 is the benchmark's size) — label those columns accordingly.",
+              "per class), TransNAS tasks the ImageNet stand-in resized to 64x64 (`--input-size 64`; jigsaw cuts "
+              "that into 3x3 tiles of 21 pixels). No Taskonomy images exist offline — label those columns "
+              "accordingly. The TransNAS configs default to the benchmark's input (256; jigsaw 192, i.e. "
+              "64-pixel tiles), 16x the compute; results/explore_tnb_input_size.md compares the two on 150 archs.",
               "- Ground truth: NAS-Bench-Suite-Zero `val_accuracy` (what the paper correlates against); "
               "TransNAS: the benchmark's final validation metric per task.",
               "- `reg_swap` uses the paper's μ=σ presets (NB201 1.5 M); `reg_swap_auto` the automatic rule "

@@ -1,9 +1,9 @@
-"""TransNAS-Bench-101: Spearman ρ at the benchmark's 256x256 input vs the reduced 64x64.
+"""TransNAS-Bench-101: Spearman ρ at the benchmark's 256x256 input vs a reduced 64x64.
 
-configs/tnb101_*.yaml score at 64x64 (16x less compute than the 256x256 the benchmark
-trained with) because 1,000 archs x 14 tasks x 5 seeds at 256 does not fit this 2-core
-machine. This scores the same archs (seed 0) at both sizes, so the choice is on record.
-Jigsaw is left out: its inputs are 64x64 tiles at either setting.
+configs/tnb101_*.yaml score at the benchmark's input (256; jigsaw 192, cut into 64-pixel
+tiles). Our CPU study passes --input-size 64 (16x less compute): 1,000 archs x 14 tasks
+x 5 seeds at 256 does not fit a 2-core machine. This scores the same archs (seed 0) at
+both sizes, so what the reduction changes is on record.
 
     python scripts/explore_tnb_input_size.py --n 150 --workers 2 --out /work/runs/explore_tnb_size
 """
@@ -45,7 +45,7 @@ def main(argv=None):
             rows.append((space, task, size, *(s[p][0]["spearman"] for p in PROXIES), s["swap"][0]["query_time"]))
             print(rows[-1], flush=True)
     cmd = command_line(__file__, argv)
-    lines = ["# TransNAS-Bench-101: input 256x256 (benchmark) vs 64x64 (our configs), seed 0", "",
+    lines = ["# TransNAS-Bench-101: input 256x256 (benchmark) vs 64x64 (our CPU study), seed 0", "",
              f"Command: `{cmd.strip()}`", "",
              f"{a.n} archs per task (the same archs at both sizes), S=16 ImageNet stand-in images resized "
              "to the input size (no Taskonomy images exist offline), train mode, the benchmark network; "

@@ -21,6 +21,7 @@ import torch.nn as nn
 from swap_plugin.paths import data_dir, data_file
 from swap_plugin.spaces import get_space, list_spaces
 from swap_plugin.spaces import tnb101 as T
+from swap_plugin.spaces.tnb101_models import image_to_tiles
 
 HAVE_DATA = data_dir(required=False) is not None and (data_dir(required=False) / "tnb101").is_dir()
 needs_data = pytest.mark.skipif(not HAVE_DATA, reason="TransNAS-Bench-101 data not found")
@@ -300,6 +301,20 @@ def test_jigsaw_image_input_is_tiled():
                          for r in range(3) for c in range(3)], dim=1)
     with torch.no_grad():
         assert torch.allclose(net(img), net(tiles), atol=1e-5)
+
+
+def test_input_side_is_the_benchmarks():
+    """Studies feed TransNAS nets 256-pixel images, and jigsaw 192: 3x3 tiles of the
+    64x64 the benchmark trained on (its input_shape)."""
+    sp = get_space("tnb101_macro")
+    assert {t: sp.input_side(t) for t in T.TASKS} == {
+        "class_scene": 256, "class_object": 256, "jigsaw": 192, "room_layout": 256,
+        "segmentsemantic": 256, "normal": 256, "autoencoder": 256}
+    side = sp.input_side("jigsaw")
+    assert tuple(image_to_tiles(torch.zeros(1, 3, side, side)).shape[1:]) == T.input_shape("jigsaw")
+    assert get_space("nb201").input_side("cifar10") is None  # native CIFAR / ImageNet16 sizes
+    with pytest.raises(ValueError):
+        sp.input_side("cifar10")
 
 
 def test_relu_modules_and_structure():

@@ -6,6 +6,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -17,6 +18,7 @@ from swap_plugin.studies import (RecordStore, StudyConfig, auto_mu_sigma, correl
                                  resolve_mu_sigma, run_study, sample_archs)
 
 FAST = dict(samples=8, input_size=8, build={"C": 4, "N": 1})
+CONFIGS = Path(__file__).resolve().parent.parent / "configs"
 
 
 def test_store_ignores_a_torn_last_line(tmp_path):
@@ -87,6 +89,25 @@ def test_study_writes_naslib_layout(tmp_path):
     for a, s, r in zip(archs, swap["full_testpred"], reg["full_testpred"]):
         rec = recs[str(a)]
         assert s == rec["swap"] and r == pytest.approx(s * regulariser(rec["params"], 0.5, 0.4))
+
+
+def test_transnas_is_scored_at_the_benchmark_input_and_records_say_so(tmp_path):
+    from swap_plugin.studies.correlate import with_benchmark_input
+    from swap_plugin.spaces import get_space
+
+    cfg = StudyConfig.from_yaml(CONFIGS / "tnb101_micro.yaml", dataset="room_layout", n=3, seeds=[0],
+                                samples=4, workers=1, proxies=["swap", "params"], out=str(tmp_path))
+    assert cfg.input_size is None  # the config asks for the benchmark's own input
+    run_study(cfg, progress=False)
+    base = tmp_path / "correlation" / "tnb101_micro" / "room_layout"
+    assert json.loads((base / "records_seed0.key.json").read_text())["input_size"] == 256
+    assert len(RecordStore(base / "records_seed0.jsonl")) == 3
+    nb201 = StudyConfig.from_yaml(CONFIGS / "nb201.yaml")
+    assert with_benchmark_input(nb201, get_space("nb201")).input_size is None  # CIFAR's own 32
+    jig = StudyConfig.from_yaml(CONFIGS / "tnb101_macro.yaml", dataset="jigsaw")
+    assert with_benchmark_input(jig, get_space("tnb101_macro")).input_size == 192
+    given = StudyConfig.from_yaml(CONFIGS / "tnb101_macro.yaml", dataset="jigsaw", input_size=64)
+    assert with_benchmark_input(given, get_space("tnb101_macro")).input_size == 64
 
 
 CORR = [sys.executable, "-m", "swap_plugin.cli", "correlate", "--space", "nb201", "--dataset", "cifar10",

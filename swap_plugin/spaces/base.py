@@ -8,7 +8,7 @@ The evolution code and the studies see only this protocol.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import Any, Callable, Dict, Hashable, Iterator, Type
+from typing import Any, Callable, Dict, Hashable, Iterator, Optional, Type
 
 import numpy as np
 import torch.nn as nn
@@ -62,6 +62,11 @@ class SearchSpace(ABC):
 
     def __iter__(self) -> Iterator[Arch]:
         raise TypeError(f"search space {self.name!r} is not enumerable")
+
+    def input_side(self, dataset: str) -> Optional[int]:
+        """Side (pixels) of the images the benchmark fed its networks on ``dataset``;
+        None: the dataset's own images as they are (CIFAR 32, ImageNet16-120 16)."""
+        return None
 
     def num_params(self, arch: Arch, dataset: str, *, unit: str = "M") -> float:
         from ..metric.params import count_parameters

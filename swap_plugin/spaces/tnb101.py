@@ -69,7 +69,8 @@ NUM_CLASSES = {
     "naslib": {"class_scene": 63, "class_object": 100},  # NASLib create_model / NB-Suite-Zero
 }
 JIGSAW_CLASSES = 1000  # permutations
-JIGSAW_PIECES = 9
+JIGSAW_GRID = 3  # tiles per side
+JIGSAW_PIECES = JIGSAW_GRID ** 2
 ROOM_LAYOUT_DIM = 9
 SEGMENT_CLASSES = 17
 IMAGE_SIZE = 256  # every task but jigsaw: 256x256 RGB (Resize((256, 256)))
@@ -385,6 +386,12 @@ class _TNB101Space(SearchSpace):
 
     def input_shape(self, task: str, size: Optional[int] = None) -> Tuple[int, ...]:
         return input_shape(task, size)
+
+    def input_side(self, dataset: str) -> int:
+        """256, or 192 for jigsaw: the network cuts a 192-pixel image into the 3x3 tiles
+        of 64 pixels the benchmark trained on."""
+        check_task(dataset)
+        return JIGSAW_GRID * JIGSAW_TILE if dataset == "jigsaw" else IMAGE_SIZE
 
     def output_shape(self, arch: Any, task: str, classes: str = "transnas",
                      size: Optional[int] = None) -> Tuple[int, ...]:

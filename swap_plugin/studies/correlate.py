@@ -7,6 +7,7 @@ For each seed: sample ``n`` archs of the ground-truth table with that seed, scor
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -107,6 +108,14 @@ def sample_archs(gt, dataset: str, n: int, seed: int) -> list:
     return [pool[i] for i in idx]
 
 
+def with_benchmark_input(cfg: StudyConfig, space) -> StudyConfig:
+    """``cfg`` with ``input_size`` None made the benchmark's own side (TransNAS: 256), so
+    records say which input they were scored on; other spaces keep None (native size)."""
+    if cfg.input_size is not None:
+        return cfg
+    return dataclasses.replace(cfg, input_size=space.input_side(cfg.dataset))
+
+
 def study_dir(cfg: StudyConfig) -> Path:
     return Path(cfg.out) / "correlation" / cfg.space / cfg.dataset
 
@@ -169,6 +178,7 @@ def run_study(cfg: StudyConfig, progress: bool = True) -> Dict[str, Dict[int, di
 
     gt = get_ground_truth(cfg.space, cfg.dataset, source=cfg.gt_source)
     space = get_space(cfg.space)
+    cfg = with_benchmark_input(cfg, space)
     summary: Dict[str, Dict[int, dict]] = {p: {} for p in cfg.proxies}
     _check_baselines(gt, cfg)  # fail before minutes of scoring, not after
     for seed in cfg.seeds:
