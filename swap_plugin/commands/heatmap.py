@@ -38,6 +38,9 @@ def add_parser(sub, add_scoring_flags) -> None:
 def run(args) -> int:
     from ..studies.heatmap import build_table, collect, describe, plot_heatmap, write_outputs
 
+    if args.dpi < 10:
+        raise ValueError(f"--dpi {args.dpi} is too low to read; use e.g. 130 (default) or 200")
+
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         records = collect(args.runs, proxies=args.proxies)
@@ -47,8 +50,6 @@ def run(args) -> int:
         raise FileNotFoundError(f"no scores.json with a spearman value below {' '.join(args.runs)}")
     table, meta = build_table(records, split_by_n=not args.merge_archsets, proxies=args.proxies)
     fig = plot_heatmap(table, meta, title=args.title, cmap=args.cmap, vmin=args.vmin, vmax=args.vmax)
-    if args.dpi < 10:
-        raise ValueError(f"--dpi {args.dpi} is too low to read; use e.g. 130 (default) or 200")
     outputs = write_outputs(fig, table, args.out, dpi=args.dpi)
     if args.report is not None:
         report = Path(args.report) if args.report else Path(args.out + ".md")

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 
-
 def add_parser(sub, add_scoring_flags) -> None:
     p = sub.add_parser("search", help="SWAP-NAS evolution with Ψ' fitness (DARTS space)",
                        description="Default: CIFAR-10, μ=σ=1.5 thousand parameters of the scoring "
