@@ -15,7 +15,7 @@ from scipy import stats
 from swap_plugin.benchmarks import get_ground_truth
 from swap_plugin.metric import regulariser
 from swap_plugin.studies import (RecordStore, StudyConfig, auto_mu_sigma, correlations, parse_seeds,
-                                 resolve_mu_sigma, run_study, sample_archs)
+                                 resolve_mu_sigma, run_study, sample_archs, score_seed)
 
 FAST = dict(samples=8, input_size=8, build={"C": 4, "N": 1})
 CONFIGS = Path(__file__).resolve().parent.parent / "configs"
@@ -102,6 +102,11 @@ def test_transnas_is_scored_at_the_benchmark_input_and_records_say_so(tmp_path):
     base = tmp_path / "correlation" / "tnb101_micro" / "room_layout"
     assert json.loads((base / "records_seed0.key.json").read_text())["input_size"] == 256
     assert len(RecordStore(base / "records_seed0.jsonl")) == 3
+    conf, _ = json.loads((base / "swap" / "0" / "scores.json").read_text())
+    assert conf["input_size"] == 256  # the NASLib-layout config says so too
+    # score_seed alone (public) resolves the same way: the stored records resume, no mismatch
+    score_seed(cfg, 0, sample_archs(get_ground_truth("tnb101_micro", "room_layout"), "room_layout", 3, 0),
+               progress=False)
     nb201 = StudyConfig.from_yaml(CONFIGS / "nb201.yaml")
     assert with_benchmark_input(nb201, get_space("nb201")).input_size is None  # CIFAR's own 32
     jig = StudyConfig.from_yaml(CONFIGS / "tnb101_macro.yaml", dataset="jigsaw")

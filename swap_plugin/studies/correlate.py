@@ -124,14 +124,15 @@ def score_seed(cfg: StudyConfig, seed: int, archs: list, progress: bool = True) 
     """Score every arch not yet in the seed's store; resumable at any point."""
     from tqdm import tqdm
 
+    from ..spaces import get_space
+    space = get_space(cfg.space)
+    cfg = with_benchmark_input(cfg, space)
     base = study_dir(cfg)
     # the batch is loaded here, not in the workers: a pool whose initializer raises
     # respawns workers forever instead of failing
     x = _load_inputs(cfg, seed)
     store = RecordStore(base / f"records_seed{seed}.jsonl")
     _check_resume_key(base / f"records_seed{seed}.key.json", cfg)
-    from ..spaces import get_space
-    space = get_space(cfg.space)
     todo, seen = [], set()
     for a in archs:
         k = space.hash(a)
