@@ -14,6 +14,11 @@ def command_line(script: str, argv: Optional[Sequence[str]] = None) -> str:
     return " ".join(["python", f"scripts/{Path(script).name}", *map(shlex.quote, args)])
 
 
+def report_head(title: str, script: str, argv: Optional[Sequence[str]] = None) -> list:
+    """The lines every report starts with: its title and the command that reproduces it."""
+    return [f"# {title}", "", f"Command: `{command_line(script, argv)}`", ""]
+
+
 def write_report(path, lines: Sequence[str], echo: Optional[int] = None) -> Path:
     """Write ``lines`` (one trailing newline) to ``path``, creating its folder; print the
     first ``echo`` lines (all by default)."""

@@ -31,7 +31,7 @@ from tqdm import tqdm
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from _report import command_line, write_report  # noqa: E402
+from _report import report_head, write_report  # noqa: E402
 from swap_plugin.benchmarks import get_ground_truth  # noqa: E402
 from swap_plugin.data import load_batch  # noqa: E402
 from swap_plugin.metric import regulariser  # noqa: E402
@@ -119,9 +119,8 @@ def main(argv=None):
             lin = np.exp(v - v.max()) if "Σ log" in label else v  # a product, scaled to stay finite
             rows.append((ds, label, stats.spearmanr(v, val)[0], stats.spearmanr(lin * f, val)[0]))
             print(rows[-1], flush=True)
-    cmd = command_line(__file__, argv)
-    lines = ["# NB201: Ψ per layer, per stage, and averaged over draws (seed-0 sample)", "",
-             f"Command: `{cmd.strip()}`", "",
+    title = "NB201: Ψ per layer, per stage, and averaged over draws (seed-0 sample)"
+    lines = report_head(title, __file__, argv) + [
              f"{a.n} archs per dataset, the seed-0 sample of the correlation study; C=16 N=5, S={S}, "
              "train mode, PyTorch default init. ρ: Spearman against NB-Suite-Zero val_accuracy. "
              f"Ψ' multiplies the paper's f(Θ) with μ = σ = {MU} M (for the products: exp(Σ log − max), "

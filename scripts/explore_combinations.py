@@ -20,7 +20,7 @@ from scipy.stats import rankdata, spearmanr
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from _report import command_line, write_report  # noqa: E402
+from _report import report_head, write_report  # noqa: E402
 from swap_plugin.benchmarks import get_ground_truth  # noqa: E402
 from swap_plugin.metric import regulariser  # noqa: E402
 from swap_plugin.studies import RecordStore  # noqa: E402
@@ -59,8 +59,8 @@ def main(argv=None):
     ap.add_argument("--paper-runs", default="runs/paper")
     ap.add_argument("--out", default="results/explore_combinations.md")
     a = ap.parse_args(argv)
-    cmd = command_line(__file__, argv)
-    lines = ["# reg_swap combined with one other proxy (rank sum), NB201", "", f"Command: `{cmd.strip()}`", "",
+    title = "reg_swap combined with one other proxy (rank sum), NB201"
+    lines = report_head(title, __file__, argv) + [
              "ρ: Spearman against NB-Suite-Zero val_accuracy; 'with reg_swap': ρ of rank(reg_swap) + "
              "rank(proxy). No re-scoring: Ψ and Θ come from the study records.", "",
              "| dataset | archs | proxy | n | ρ proxy alone | ρ with reg_swap |", "|---|---|---|---:|---:|---:|"]

@@ -22,7 +22,7 @@ from scipy import stats
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from _report import command_line, write_report  # noqa: E402
+from _report import report_head, write_report  # noqa: E402
 from swap_plugin.benchmarks import NB201_TEST_COLUMNS, get_ground_truth  # noqa: E402
 from swap_plugin.metric import regulariser  # noqa: E402
 from swap_plugin.spaces import get_space  # noqa: E402
@@ -89,9 +89,8 @@ def main(argv=None):
             rows += variant_rows(label, build, S, ds, a.n, a.workers, a.out)
             print(rows[-1], flush=True)
         rows.append((ds, "best in space", "", float("nan"), best, float("nan"), float("nan")))
-    cmd = command_line(__file__, argv)
-    lines = ["# NB201: scoring settings, correlation and the top of the ranking (seed 0)", "",
-             f"Command: `{cmd.strip()}`", "",
+    title = "NB201: scoring settings, correlation and the top of the ranking (seed 0)"
+    lines = report_head(title, __file__, argv) + [
              f"{a.n} archs per dataset (the seed-0 sample of the correlation study). ρ: Spearman against "
              "NB-Suite-Zero val_accuracy. top-1 / top-10: mean 200-epoch test accuracy (%) of the archs the "
              "fitness ranks first, what a search driven by it can at best return from these archs. "

@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from _report import command_line, write_report  # noqa: E402
+from _report import report_head, write_report  # noqa: E402
 from swap_plugin.studies import StudyConfig, run_study  # noqa: E402
 
 # (space, ground-truth source, label, build kwargs, S)
@@ -66,9 +66,8 @@ def main(argv=None):
         rows.append((space, gt_source or "default", label, S, s["swap"][0]["spearman"],
                      s["reg_swap"][0]["spearman"], s["params"][0]["spearman"], s["swap"][0]["query_time"]))
         print(rows[-1], flush=True)
-    cmd = command_line(__file__, argv)
-    lines = ["# Scoring network and S for NB101 / NB301 (seed 0, same archs per space)", "",
-             f"Command: `{cmd.strip()}`", "",
+    title = "Scoring network and S for NB101 / NB301 (seed 0, same archs per space)"
+    lines = report_head(title, __file__, argv) + [
              f"{a.n} archs per space: NB101 from the NB-Suite-Zero file (`gt_source: zc`), NB301 from "
              "the 1,218 NB-Suite-Zero genotypes. reg_swap with the paper's μ = σ (NB101 40 M, NB301 1.8 M) "
              "on the benchmark network's Θ.", "",

@@ -25,7 +25,7 @@ from tqdm import tqdm
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from _report import command_line  # noqa: E402
+from _report import report_head  # noqa: E402
 from swap_plugin import SwapScorer  # noqa: E402
 from swap_plugin.benchmarks import NB201_TEST_COLUMNS, get_ground_truth  # noqa: E402
 from swap_plugin.data import load_batch  # noqa: E402
@@ -87,9 +87,8 @@ def main(argv=None) -> int:
     a = ap.parse_args(argv)
     torch.set_num_threads(1)
     gt = get_ground_truth("nb201")
-    cmd = command_line(__file__, argv)
-    lines = ["# The top of the reg_swap landscape on NB201, across draws of weights and images", "",
-             f"Command: `{cmd.strip()}`", "",
+    title = "The top of the reg_swap landscape on NB201, across draws of weights and images"
+    lines = report_head(title, __file__, argv) + [
              f"K = {a.top} fittest archs of the seed-0 draw (the landscape every standalone search seed "
              f"shares), rescored under R = {a.draws} draws (draw r: weights seeded by (r, arch) and "
              f"`load_batch(dataset, {a.samples}, seed=r)`, as correlation-study seed r). reg_swap with "

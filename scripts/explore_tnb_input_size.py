@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from _report import command_line, write_report  # noqa: E402
+from _report import report_head, write_report  # noqa: E402
 from swap_plugin.studies import RecordStore, StudyConfig, run_study  # noqa: E402
 from swap_plugin.studies.correlate import study_dir  # noqa: E402
 
@@ -49,9 +49,8 @@ def main(argv=None):
             rows.append((space, task, size, *(s[p][0]["spearman"] for p in PROXIES), ceiling,
                          s["swap"][0]["query_time"]))
             print(rows[-1], flush=True)
-    cmd = command_line(__file__, argv)
-    lines = ["# TransNAS-Bench-101: input 256x256 (benchmark) vs 64x64 (our CPU study), seed 0", "",
-             f"Command: `{cmd.strip()}`", "",
+    title = "TransNAS-Bench-101: input 256x256 (benchmark) vs 64x64 (our CPU study), seed 0"
+    lines = report_head(title, __file__, argv) + [
              f"{a.n} archs per task (the same archs at both sizes), S=16 ImageNet stand-in images resized "
              "to the input size (no Taskonomy images exist offline), train mode, the benchmark network; "
              "ground truth: the benchmark's final validation metric. reg_swap_auto: μ = σ = the 0.99 "
