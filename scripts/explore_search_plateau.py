@@ -85,6 +85,8 @@ def main(argv=None) -> int:
     ap.add_argument("--cache", type=Path, default=ROOT / "results" / "search_nb201.scores.jsonl")
     ap.add_argument("--out", type=Path, default=ROOT / "results" / "explore_search_plateau.md")
     a = ap.parse_args(argv)
+    if a.top < 5 or a.draws < 5:  # the report compares the top 5 and a fitness of 5 draws
+        ap.error(f"--top and --draws must be at least 5 (got {a.top}, {a.draws})")
     torch.set_num_threads(1)
     gt = get_ground_truth("nb201")
     title = "The top of the reg_swap landscape on NB201, across draws of weights and images"
