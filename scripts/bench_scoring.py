@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import argparse
 import copy
+import os
 import platform
 import random
+import shlex
 import statistics
 import sys
 import time
@@ -39,6 +41,21 @@ def timed(fn, reps):
     return out, statistics.median(ts)
 
 
+# environment that changes how the forward allocates, named in the report's command
+ALLOCATOR_ENV = ("MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "LD_PRELOAD")
+
+
+def minor_faults() -> int:
+    """Minor page faults of this process so far (0 where getrusage is missing). Fresh
+    memory from glibc's mmap is faulted in page by page: on this VM that is a large,
+    drifting share of a CPU forward, so the report shows it per arm."""
+    try:
+        import resource
+    except ImportError:
+        return 0
+    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+
+
 def bench_nb201(device, n_archs, reps):
     space = get_space("nb201")
     x = load_batch("cifar10", 32, seed=0).to(device)
@@ -59,9 +76,12 @@ def bench_nb201(device, n_archs, reps):
         bare = lambda: torch.no_grad()(net)(x)
         calls = {"fwd": bare, "fwd2": bare, "ours": lambda: scorer.score(net)}
         times = {k: [] for k in calls}
+        faults = {k: [] for k in calls}
         for _ in range(reps):
             for k in order.sample(sorted(calls), len(calls)):
+                f0 = minor_faults()
                 out, t = timed(calls[k], 1)
+                faults[k].append(minor_faults() - f0)
                 times[k].append(t)
                 if k == "ours":
                     r = out
@@ -69,7 +89,8 @@ def bench_nb201(device, n_archs, reps):
         t_fwd2 = statistics.median(times["fwd2"])
         naive, t_naive = timed(lambda: naive_swap_score(net, x), max(1, reps // 2))
         assert naive == r.swap, (arch, naive, r.swap)
-        rows.append((space.to_str(arch), t_fwd, t_ours, t_naive, int(r.swap), r.units, t_fwd2))
+        rows.append((space.to_str(arch), t_fwd, t_ours, t_naive, int(r.swap), r.units, t_fwd2,
+                     statistics.median(faults["fwd"]), statistics.median(faults["ours"])))
     return rows
 
 
@@ -123,10 +144,13 @@ def main(argv=None):
     d_naive = statistics.median(r[0] for r in da)
     d_loop = statistics.median(r[1] for r in da)
     d_ours = statistics.median(r[2] for r in da)
+    env = "".join(f"{k}={shlex.quote(os.environ[k])} " for k in ALLOCATOR_ENV if os.environ.get(k))
+    fault_fwd = statistics.median(r[7] for r in nb)
+    fault_ours = statistics.median(r[8] for r in nb)
     dev = torch.cuda.get_device_name() if a.device.startswith("cuda") else f"CPU ({platform.processor() or platform.machine()}), {a.threads} torch thread(s)"
     lines = [
         "# Scoring speed (medians)", "",
-        f"Command: `python scripts/bench_scoring.py --threads {a.threads} --nb201-archs {a.nb201_archs} "
+        f"Command: `{env}python scripts/bench_scoring.py --threads {a.threads} --nb201-archs {a.nb201_archs} "
         f"--darts-archs {a.darts_archs} --reps {a.reps}`  ",
         f"Device: {dev}; torch {torch.__version__}. All scores identical to the naive reference (asserted).", "",
         "## (a) NB201 size: C=16, N=5, S=32 CIFAR-10 images, one forward, train mode", "",
@@ -139,8 +163,13 @@ def main(argv=None):
         f"Noise floor: a second, identical bare forward timed in the same shuffled rotation "
         f"differs from the first by {100 * statistics.median(noise):.1f} % (median over archs; "
         f"max {100 * max(noise):.1f} %).", "",
-        "| arch | forward ms | ours ms | naive ms | Ψ | V units |", "|---|---:|---:|---:|---:|---:|",
-        *[f"| `{s}` | {f * 1e3:.1f} | {o * 1e3:.1f} | {n * 1e3:.1f} | {p} | {v} |" for s, f, o, n, p, v, _ in nb], "",
+        f"Minor page faults per call (median over archs): bare forward {fault_fwd:.0f}, scorer "
+        f"{fault_ours:.0f}. Faulting in fresh allocator memory is part of both arms' time and "
+        "drifts between runs; the allocator variables in the command, when set, remove most of it.", "",
+        "| arch | forward ms | ours ms | naive ms | Ψ | V units | faults fwd / ours |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+        *[f"| `{s}` | {f * 1e3:.1f} | {o * 1e3:.1f} | {n * 1e3:.1f} | {p} | {v} | {ff:.0f} / {fo:.0f} |"
+          for s, f, o, n, p, v, _, ff, fo in nb], "",
         f"## (b) Official DARTS correlation setting: C=3, 1 cell, S=16, 32 Gaussian re-inits ({len(da)} archs of DARTS_archs_CIFAR10.csv)", "",
         "| | s per arch | speed-up vs naive |", "|---|---:|---:|",
         f"| naive reference (official approach) | {d_naive:.3f} | 1.0× |",
