@@ -348,13 +348,16 @@ def plot_heatmap(table: pd.DataFrame, meta: Optional[pd.DataFrame] = None,
     return fig
 
 
-def write_outputs(fig, table: pd.DataFrame, stem: str, dpi: int = 130) -> Dict[str, Path]:
-    """``stem``.png (``dpi``; 130 keeps a 20-column figure under ~0.5 MB), .pdf (vector)
-    and .csv (the table to 4 decimals)."""
+PNG_DPI = 130  # keeps a 20-column figure under ~0.5 MB; the PDF is vector
+
+
+def write_outputs(fig, table: pd.DataFrame, stem: str, dpi: Optional[int] = None) -> Dict[str, Path]:
+    """``stem``.png (``dpi``, default :data:`PNG_DPI`), .pdf (vector) and .csv (the table
+    to 4 decimals)."""
     stem_p = Path(stem)
     stem_p.parent.mkdir(parents=True, exist_ok=True)
     out = {ext: stem_p.with_name(stem_p.name + "." + ext) for ext in ("png", "pdf", "csv")}
-    fig.savefig(out["png"], dpi=dpi, bbox_inches="tight")
+    fig.savefig(out["png"], dpi=PNG_DPI if dpi is None else dpi, bbox_inches="tight")
     fig.savefig(out["pdf"], bbox_inches="tight")
     table.to_csv(out["csv"], float_format="%.4f")
     return out
