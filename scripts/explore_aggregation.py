@@ -1,7 +1,8 @@
-"""NB201: does Ψ rank better per layer, per stage, or averaged over draws? (recorded)
+"""Does Ψ rank better per layer, per stage, or averaged over draws? (recorded)
 
-Two hypotheses for the gap to the strongest NB201 proxies, tested on the seed-0 sample
-of the correlation study (same archs, weights and images as configs/nb201.yaml):
+Two hypotheses for the gap to the strongest proxies, tested on the seed-0 sample of the
+correlation study (same archs, scoring network, weights and images as configs/{space}.yaml;
+NB201 by default, `--space nb301` for the 1,218 NB301 genotypes):
 
 * Aggregation. Ψ counts distinct S-bit patterns over ALL units at once; at S=16 the best
   archs sit near the 2**16 ceiling. Counting per layer or per stage (layers of one
@@ -14,6 +15,8 @@ scorer uses. Records go to OUT/{dataset}_draws{R}.jsonl as they are computed (a 
 resumes). Ψ over all units of draw 0 is the study's swap for the same arch and seed.
 
     python scripts/explore_aggregation.py --out /work/runs/explore_agg
+    python scripts/explore_aggregation.py --space nb301 --draws 1 --out /work/runs/explore_agg \
+        --report results/explore_aggregation_nb301.md
 """
 from __future__ import annotations
 
@@ -38,25 +41,27 @@ from swap_plugin.metric import regulariser  # noqa: E402
 from swap_plugin.metric.patterns import SampleWisePatterns  # noqa: E402
 from swap_plugin.metric.activations import capture_activations  # noqa: E402
 from swap_plugin.spaces import get_space  # noqa: E402
-from swap_plugin.studies import RecordStore, sample_archs  # noqa: E402
+from swap_plugin.studies import PAPER_PRESETS_M, RecordStore, StudyConfig, sample_archs  # noqa: E402
 from swap_plugin.studies.correlate import seeded_network  # noqa: E402
 
-S = 16
-MU = SIGMA = 1.5  # the paper's NB201 preset, millions
-STUDY_N = 1000  # configs/nb201.yaml's n: its seed-0 sample is the one explored
+
+def study_config(space: str) -> StudyConfig:
+    """configs/{space}.yaml: the study whose seed-0 sample, S and scoring network are explored."""
+    return StudyConfig.from_yaml(ROOT / "configs" / f"{space}.yaml")
 
 
 def _counts(net: torch.nn.Module, x: torch.Tensor) -> dict:
     """Ψ over all units, and per layer / per stage (stage = layers with one unit count)."""
-    whole = SampleWisePatterns(S)
+    s = x.shape[0]
+    whole = SampleWisePatterns(s)
     layers, stages = [], {}
 
     def sink(bits):
         whole.add(bits)
-        one = SampleWisePatterns(S)
+        one = SampleWisePatterns(s)
         one.add(bits)
         layers.append(one.count())
-        stages.setdefault(bits.shape[1], SampleWisePatterns(S)).add(bits)
+        stages.setdefault(bits.shape[1], SampleWisePatterns(s)).add(bits)
 
     with torch.no_grad(), capture_activations(net, sink):
         net(x)
@@ -67,13 +72,13 @@ def _counts(net: torch.nn.Module, x: torch.Tensor) -> dict:
 
 
 def _work(job) -> dict:
-    dataset, arch, key, draws = job
+    space_name, dataset, arch, key, draws = job
     torch.set_num_threads(1)
-    space = get_space("nb201")
+    space, cfg = get_space(space_name), study_config(space_name)
     rec = {"key": key, "params": space.num_params(arch, dataset, unit="M")}
     for r in range(draws):
-        net = seeded_network(space, arch, dataset, r).train()
-        counts = _counts(net, load_batch(dataset, S, seed=r))
+        net = seeded_network(space, arch, dataset, r, cfg.build).train()
+        counts = _counts(net, load_batch(dataset, cfg.samples, seed=r))
         if r == 0:
             rec.update(counts)
         rec[f"draw{r}"] = counts["global"]
@@ -92,41 +97,48 @@ FITNESS = [  # (label, value from a record); reg_ variants multiply f(Θ) in the
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--datasets", nargs="+", default=["cifar10", "cifar100", "ImageNet16-120"])
-    ap.add_argument("--n", type=int, default=1000)
+    ap.add_argument("--space", default="nb201", choices=["nb201", "nb301"])
+    ap.add_argument("--datasets", nargs="+", default=None,
+                    help="default: nb201 cifar10 cifar100 ImageNet16-120; nb301 cifar10")
+    ap.add_argument("--n", type=int, default=None, help="the first n archs of the sample (default: all)")
     ap.add_argument("--draws", type=int, default=3)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--out", default="runs/explore_agg")
     ap.add_argument("--report", default="results/explore_aggregation.md")
     a = ap.parse_args(argv)
-    if a.draws < 1 or a.n < 3:
+    if a.draws < 1 or (a.n is not None and a.n < 3):
         raise SystemExit("--draws must be >= 1 and --n >= 3 (a rank correlation needs archs)")
-    space = get_space("nb201")
+    space, cfg = get_space(a.space), study_config(a.space)
+    mu = sigma = PAPER_PRESETS_M[a.space]
+    datasets = a.datasets or (["cifar10", "cifar100", "ImageNet16-120"] if a.space == "nb201" else ["cifar10"])
+    n = cfg.n if a.n is None else a.n
     rows = []
-    for ds in a.datasets:
-        gt = get_ground_truth("nb201", ds)
-        archs = sample_archs(gt, ds, STUDY_N, 0)[:a.n]  # the study's sample (or its first n)
-        store = RecordStore(Path(a.out) / f"{ds}_draws{a.draws}.jsonl")
-        todo = [(ds, arch, space.hash(arch), a.draws) for arch in archs if space.hash(arch) not in store]
+    for ds in datasets:
+        gt = get_ground_truth(a.space, ds)
+        archs = sample_archs(gt, ds, cfg.n, 0)[:n]  # the study's sample (or its first n)
+        prefix = "" if a.space == "nb201" else f"{a.space}_"  # NB201 records keep their names
+        store = RecordStore(Path(a.out) / f"{prefix}{ds}_draws{a.draws}.jsonl")
+        todo = [(a.space, ds, arch, space.hash(arch), a.draws) for arch in archs if space.hash(arch) not in store]
         with Pool(a.workers) as pool:
             for rec in tqdm(pool.imap_unordered(_work, todo, chunksize=4), total=len(todo), desc=ds):
                 store.append(rec)
         recs = [store.get(space.hash(arch)) for arch in archs]
         val = np.array([gt.lookup(arch, ds) for arch in archs])
-        f = np.array([regulariser(r["params"], MU, SIGMA, "paper") for r in recs])
+        f = np.array([regulariser(r["params"], mu, sigma, "paper") for r in recs])
         for label, get in FITNESS:
             v = np.array([get(r, a.draws) for r in recs], dtype=float)
             lin = np.exp(v - v.max()) if "Σ log" in label else v  # a product, scaled to stay finite
             rows.append((ds, label, stats.spearmanr(v, val)[0], stats.spearmanr(lin * f, val)[0]))
             print(rows[-1], flush=True)
-    title = "NB201: Ψ per layer, per stage, and averaged over draws (seed-0 sample)"
+    net = "C=16 N=5" if a.space == "nb201" else ", ".join(f"{k}={v}" for k, v in (cfg.build or {}).items())
+    title = f"{a.space.upper()}: Ψ per layer, per stage, and averaged over draws (seed-0 sample)"
     lines = report_head(title, __file__, argv) + [
-             f"{a.n} archs per dataset, the seed-0 sample of the correlation study; C=16 N=5, S={S}, "
-             "train mode, PyTorch default init. ρ: Spearman against NB-Suite-Zero val_accuracy. "
-             f"Ψ' multiplies the paper's f(Θ) with μ = σ = {MU} M (for the products: exp(Σ log − max), "
+             f"{n} archs per dataset, the seed-0 sample of the correlation study; {net}, S={cfg.samples}, "
+             f"train mode, PyTorch default init. ρ: Spearman against the benchmark's {cfg.metric}. "
+             f"Ψ' multiplies the paper's f(Θ) with μ = σ = {mu} M (for the products: exp(Σ log − max), "
              f"the same ranking). A stage is the set of layers with one unit count. Draw r = weights "
-             f"and image batch of correlation-study seed r, r < {a.draws}. ImageNet16-120 uses the "
-             "stand-in images.", "",
+             f"and image batch of correlation-study seed r, r < {a.draws}."
+             + (" ImageNet16-120 uses the stand-in images." if "ImageNet16-120" in datasets else ""), "",
              "| dataset | score | ρ | ρ of score · f(Θ) |", "|---|---|---:|---:|"]
     lines += [f"| {ds} | {label} | {r:.3f} | {rr:.3f} |" for ds, label, r, rr in rows]
     write_report(a.report, lines)
