@@ -50,7 +50,11 @@ def cmd_score(args) -> int:
 
     torch.manual_seed(args.seed)  # the untrained weights are part of what is scored
     if args.model:
-        model = _load_callable(args.model)(**json.loads(args.model_kwargs))
+        try:
+            kwargs = json.loads(args.model_kwargs)
+        except json.JSONDecodeError as err:
+            raise SystemExit(f"--model-kwargs must be a JSON object such as '{{\"width\": 16}}': {err}")
+        model = _load_callable(args.model)(**kwargs)
         what = args.model
     elif args.space:
         from .spaces import get_space
@@ -66,7 +70,11 @@ def cmd_score(args) -> int:
                         seed=args.seed, device=args.device, mode=None if args.mode == "model" else args.mode,
                         mu=args.mu, sigma=args.sigma, formula=args.formula, size_unit=args.size_unit,
                         precision=args.precision)
-    r = scorer.score(model)
+    try:
+        r = scorer.score(model)
+    except RuntimeError as err:  # the model's own forward rejected the batch (shape, dtype, device)
+        raise ValueError(f"{what}: its forward pass failed on the input batch of shape {tuple(x.shape)} "
+                         f"({err}); choose --dataset / --image-size / --data to fit the model") from err
     if args.json:
         print(json.dumps({"model": what, **r.as_dict()}, indent=2))
     else:

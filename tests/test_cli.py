@@ -42,6 +42,14 @@ def test_score_model_callable_and_errors(tmp_path):
     sigma = subprocess.run(CLI + ["score", "--model", "mynets:net", "--mu", "1", "--sigma", "0", "--n", "4"],
                            capture_output=True, text=True, cwd=tmp_path)
     assert sigma.returncode == 2 and "sigma must be > 0" in sigma.stderr
+    shape = subprocess.run(CLI + ["score", "--model", "torch.nn:Linear", "--model-kwargs",
+                                  '{"in_features": 3, "out_features": 2}', "--n", "4"],
+                           capture_output=True, text=True, cwd=tmp_path)
+    assert shape.returncode == 2 and "forward pass failed on the input batch of shape (4, 3, 32, 32)" \
+        in shape.stderr and "Traceback" not in shape.stderr
+    kwargs = subprocess.run(CLI + ["score", "--model", "mynets:net", "--model-kwargs", "{c: 2}"],
+                            capture_output=True, text=True, cwd=tmp_path)
+    assert kwargs.returncode != 0 and "--model-kwargs must be a JSON object" in kwargs.stderr
 
 
 def test_score_precision_float64_matches_library():

@@ -113,6 +113,13 @@ def test_search_refuses_to_mix_settings(tmp_path):
     assert r.returncode == 2 and "other settings" in r.stderr
 
 
+def test_search_names_mu_when_the_default_sigma_is_not_positive(tmp_path):
+    r = subprocess.run(SEARCH + ["--out", str(tmp_path), "--cycles", "1", "--mu", "-1"],
+                       capture_output=True, text=True)
+    assert r.returncode == 2 and "σ defaults to μ, and --mu -1.0 is not > 0" in r.stderr
+    assert not (tmp_path / "result.json").exists()
+
+
 def test_imagenet_search_uses_its_units_and_eval_size(tmp_path):
     cmd = [sys.executable, "-m", "swap_plugin.cli", "search", "--quiet", "--dataset", "imagenet", "--population", "3",
            "--sample-size", "2", "--mutation-times", "1", "--cycles", "1", "--samples", "8", "--repeats", "1",

@@ -48,6 +48,9 @@ def run(args) -> int:
         default /= 1e3
     mu = args.mu if args.mu is not None else default
     sigma = args.sigma if args.sigma is not None else (args.mu if args.mu is not None else default)
+    if args.sigma is None and sigma <= 0:
+        raise ValueError(f"σ defaults to μ, and --mu {args.mu} is not > 0: give a positive --mu "
+                         "(the centre of the size prior) or an explicit --sigma")
     cfg = SearchConfig(
         space=args.space, dataset=args.dataset, mu=mu, sigma=sigma, size_unit=args.size_unit,
         formula=args.formula, samples=args.samples, repeats=args.repeats, image_source=args.data,
