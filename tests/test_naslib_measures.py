@@ -262,3 +262,19 @@ def test_graph_relus_are_all_modules(naslib, batch, space):
         for h in handles:
             h.remove()
     assert fired and counter.calls == len(fired)
+
+
+@pytest.mark.parametrize("space", ["nb201", "nb101", "nb301"])
+def test_our_synflow_and_jacov_equal_naslibs_measures(naslib, batch, space):
+    """The members of swap_plugin.proxies' ensemble give NASLib's values on NASLib's graphs
+    (ZeroCost reports log(synflow))."""
+    from swap_plugin.proxies import jacov_score, synflow_score
+
+    g = make_graph(naslib, space)
+    x, _ = batch
+    torch.manual_seed(0)
+    syn = naslib.ZeroCost(method_type="synflow").query(g, dataloader=loader(batch))
+    assert np.log(synflow_score(g, x)) == pytest.approx(syn, rel=1e-9)
+    torch.manual_seed(0)
+    jac = naslib.ZeroCost(method_type="jacov").query(g, dataloader=loader(batch))
+    assert jacov_score(g, x) == pytest.approx(jac, rel=1e-9)

@@ -14,8 +14,9 @@ def add_parser(sub, add_scoring_flags) -> None:
     p.add_argument("--config", help="YAML study config (default: configs/<space>.yaml when present)")
     p.add_argument("--space", required=True, help="nb201 | nb101 | nb301 | tnb101_micro | tnb101_macro")
     p.add_argument("--dataset", help="benchmark dataset or TransNAS task (default from the config)")
-    p.add_argument("--proxies", nargs="+", help="swap reg_swap params flops activation_patterns and/or "
-                   "NB-Suite-Zero baselines (synflow, nwot, ...) read from zc files")
+    p.add_argument("--proxies", nargs="+", help="swap reg_swap params flops activation_patterns "
+                   "swap_ensemble (Ψ' + synflow + jacov, log-rank) and/or NB-Suite-Zero baselines "
+                   "(synflow, nwot, ...) read from zc files")
     p.add_argument("--n", type=int, help="archs per seed (default 1000)")
     p.add_argument("--seeds", help="e.g. 0-4 or 0,3,7")
     p.add_argument("--out", help="output root (NASLib layout under out/correlation/...)")

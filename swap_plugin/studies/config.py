@@ -7,7 +7,8 @@ from typing import Any, Dict, List, Optional, Union
 
 import yaml
 
-OUR_PROXIES = ("swap", "reg_swap", "reg_swap_auto", "params", "flops", "activation_patterns")
+OUR_PROXIES = ("swap", "reg_swap", "reg_swap_auto", "params", "flops", "activation_patterns",
+               "swap_ensemble")
 
 
 @dataclass
@@ -64,7 +65,12 @@ class StudyConfig:
         """Options that change a per-arch record: a resumed run must match them."""
         keys = ("space", "dataset", "samples", "images", "image_source", "input_size",
                 "repeats", "init", "mode", "build")
-        return {k: getattr(self, k) for k in keys}
+        key = {k: getattr(self, k) for k in keys}
+        if "swap_ensemble" in self.proxies:  # its other members are computed per arch
+            from ..proxies import ENSEMBLE_MEMBERS
+
+            key["ensemble_members"] = list(ENSEMBLE_MEMBERS)
+        return key
 
     def as_dict(self) -> Dict[str, Any]:
         return asdict(self)

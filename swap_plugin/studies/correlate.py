@@ -69,6 +69,12 @@ def _score_arch(arch) -> dict:
         rec["activation_patterns"] = scorer.activation_patterns(net)
     if "flops" in cfg.proxies:
         rec["flops"] = _mflops(net, scorer.inputs[:1])
+    if "swap_ensemble" in cfg.proxies:  # the members beside Ψ', on the same network and batch
+        from ..proxies import ENSEMBLE_MEMBERS, PROXIES
+
+        t = time.perf_counter()
+        rec["members"] = {m: PROXIES[m](net, scorer.inputs) for m in ENSEMBLE_MEMBERS if m in PROXIES}
+        rec["ensemble_seconds"] = time.perf_counter() - t
     return rec
 
 
@@ -195,8 +201,9 @@ def run_study(cfg: StudyConfig, progress: bool = True) -> Dict[str, Dict[int, di
             # a baseline file may lack a value for an arch: correlate on the archs it has
             keep = [i for i, v in enumerate(pred) if v is not None]
             res = correlations([y[i] for i in keep], [pred[i] for i in keep])
-            res["query_time"] = float(np.mean([r["build_seconds"] + r["score_seconds"] for r in recs])) \
-                if proxy in OUR_PROXIES else None
+            res["query_time"] = float(np.mean([r["build_seconds"] + r["score_seconds"]
+                                               + (r["ensemble_seconds"] if proxy == "swap_ensemble" else 0)
+                                               for r in recs])) if proxy in OUR_PROXIES else None
             res["n"] = len(keep)
             res["n_missing"] = len(archs) - len(keep)
             conf = {**cfg.as_dict(), "search_space": cfg.space, "predictor": proxy, "seed": seed,
@@ -220,6 +227,12 @@ def proxy_values(proxy: str, recs: List[dict], archs: list, gt, cfg: StudyConfig
     if proxy == "reg_swap":
         return [r["swap"] * regulariser(r["params"] * _from_m(cfg.size_unit), mu, sigma, cfg.formula)
                 for r in recs]
+    if proxy == "swap_ensemble":  # log-ranks within this sample: Ψ' with the study's μ/σ, + members
+        from ..proxies import ENSEMBLE_MEMBERS, log_rank_ensemble
+
+        reg = proxy_values("reg_swap", recs, archs, gt, cfg, mu, sigma)
+        return list(log_rank_ensemble({m: reg if m == "reg_swap" else [r["members"][m] for r in recs]
+                                       for m in ENSEMBLE_MEMBERS}))
     if proxy in OUR_PROXIES:
         return [r[proxy] for r in recs]
     return [_baseline(gt, a, cfg.dataset, proxy) for a in archs]  # an NB-Suite-Zero baseline
