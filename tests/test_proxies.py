@@ -100,6 +100,10 @@ def test_study_swap_ensemble_equals_the_members_computed_directly(tmp_path):
     assert np.allclose(res["full_testpred"], want)
     assert res["spearman"] == pytest.approx(stats.spearmanr(want, res["full_ytest"])[0])
     assert res["query_time"] > 0
+    with pytest.warns(UserWarning, match="chosen and tested on NB201"):
+        run_study(StudyConfig.from_dict({**cfg.as_dict(), "space": "nb101", "dataset": "cifar10", "n": 2,
+                                         "build": {"stem_channels": 4}, "out": str(tmp_path / "nb101")}),
+                  progress=False)
     # records scored without the members are not silently mixed with an ensemble run
     plain = StudyConfig.from_dict({**cfg.as_dict(), "proxies": ["swap"]})
     with pytest.raises(ValueError, match="other settings"):

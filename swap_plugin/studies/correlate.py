@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import time
+import warnings
 from pathlib import Path
 from typing import Dict, List, Optional
 
@@ -186,6 +187,9 @@ def run_study(cfg: StudyConfig, progress: bool = True) -> Dict[str, Dict[int, di
     gt = get_ground_truth(cfg.space, cfg.dataset, source=cfg.gt_source)
     space = get_space(cfg.space)
     cfg = with_benchmark_input(cfg, space)
+    if "swap_ensemble" in cfg.proxies and cfg.space != "nb201":
+        warnings.warn(f"swap_ensemble's members were chosen and tested on NB201; on {cfg.space} they may "
+                      "rank worse than reg_swap (on NB101 they do: results/explore_ensemble.md)", stacklevel=2)
     summary: Dict[str, Dict[int, dict]] = {p: {} for p in cfg.proxies}
     _check_baselines(gt, cfg)  # fail before minutes of scoring, not after
     for seed in cfg.seeds:
