@@ -12,7 +12,7 @@ B. Test. On the correlation study's 1,000-arch samples (seeds of `--paper-runs`;
    implementations (`swap_plugin.proxies`) on the study's networks and image batches
    (weights of (seed, arch), S=16), and the ensemble is correlated with val_accuracy.
 
-C. Transfer. The same members on the NB-Suite-Zero NB101 set (stored values, no compute).
+C. Transfer. The same members on NB101 and NB301 (stored synflow / jacov, no compute).
 
 Per-arch values go to OUT/{dataset}_seed{seed}.jsonl as they are computed (resumable).
 
@@ -94,22 +94,32 @@ def selection(zc_runs: Path) -> list:
     return rows
 
 
-def transfer_nb101(zc_runs: Path) -> list:
-    """Part C rows: (name, n, ρ) on the NB-Suite-Zero NB101 set, stored synflow / jacov."""
-    path = zc_runs / "correlation" / "nb101" / "cifar10" / "records_seed0.jsonl"
+# Part C sets: (space, records of seed 0 under which runs root, ground-truth source, paper μ = σ)
+TRANSFER = (("nb101", "zc_runs", "zc", 40.0), ("nb301", "paper_runs", None, 1.8))
+
+
+def transfer(space: str, runs: Path, source, mu: float) -> list:
+    """Part C rows: (member, n, ρ) on a space's seed-0 study records, the file's stored
+    synflow / jacov (NB-Suite-Zero values), Ψ' with the paper's μ = σ."""
+    path = runs / "correlation" / space / "cifar10" / "records_seed0.jsonl"
     if not path.exists():
         return []
-    gt = get_ground_truth("nb101", "cifar10", source="zc")
+    gt = get_ground_truth(space, "cifar10", source=source)
     recs = list(RecordStore(path))
-    archs = [tuple(r["arch"]) for r in recs]
+    archs = [_as_arch(r["arch"]) for r in recs]
     y = np.array([gt.lookup(a, "cifar10") for a in archs])
-    values = {"reg_swap": np.array([r["swap"] * regulariser(r["params"], 40.0, 40.0) for r in recs]),
+    values = {"reg_swap": np.array([r["swap"] * regulariser(r["params"], mu, mu) for r in recs]),
               **{m: np.array([_stored(gt, a, "cifar10", m) for a in archs], dtype=float)
                  for m in ENSEMBLE_MEMBERS if m != "reg_swap"}}
     ok = np.isfinite(y) & np.all([np.isfinite(v) for v in values.values()], axis=0)
     rows = [(m, int(ok.sum()), spearmanr(v[ok], y[ok])[0]) for m, v in values.items()]
     ens = log_rank_ensemble({m: v[ok] for m, v in values.items()})
     return rows + [("ensemble", int(ok.sum()), spearmanr(ens, y[ok])[0])]
+
+
+def _as_arch(value):
+    """A record's JSON arch back to the tuple form the ground truth keys on."""
+    return tuple(_as_arch(v) for v in value) if isinstance(value, list) else value
 
 
 def _work(job) -> dict:
@@ -190,16 +200,18 @@ def main(argv=None):
               "|---|---:|---:|" + "---:|" * len(names)]
     lines += [f"| {ds} | {s} | {n} | " + " | ".join(f"{r[k]:.3f}" for k in names) + " |"
               for ds, s, n, r in test]
-    transfer = transfer_nb101(a.zc_runs)
-    if transfer:
-        lines += ["", "## C. The same members on NB101 (NB-Suite-Zero set, stored synflow / jacov, "
-                  "Ψ' with the paper's μ = σ = 40 M)", "",
+    for k, (space, runs, source, mu) in enumerate(TRANSFER, 1):
+        rows = transfer(space, getattr(a, runs), source, mu)
+        if not rows:
+            continue
+        lines += ["", f"## C.{k} The same members on {space.upper()} (seed-0 study records, the "
+                  f"ground truth's stored synflow / jacov, Ψ' with the paper's μ = σ = {mu} M)", "",
                   "| member | archs | ρ |", "|---|---:|---:|"]
-        lines += [f"| {m} | {n} | {rho:.3f} |" for m, n, rho in transfer]
-        rho = {m: r for m, _, r in transfer}
+        lines += [f"| {m} | {n} | {rho:.3f} |" for m, n, rho in rows]
+        rho = {m: r for m, _, r in rows}
         if rho["ensemble"] < rho["reg_swap"]:
             worst = min((m for m in rho if m != "ensemble"), key=rho.get)
-            lines += ["", f"On NB101 the ensemble ({rho['ensemble']:.3f}) falls below Ψ' alone "
+            lines += ["", f"On {space.upper()} the ensemble ({rho['ensemble']:.3f}) falls below Ψ' alone "
                       f"({rho['reg_swap']:.3f}); its weakest member there is {worst} ({rho[worst]:.3f}). "
                       "The members are chosen and tested for NB201 only."]
     write_report(a.report, lines)
