@@ -61,7 +61,7 @@ def main(argv=None):
             continue
         lines += [f"## {root}", ""]
         proxies_all = sorted({p for d in data.values() for p in d})
-        ours = [p for p in ("swap", "reg_swap", "reg_swap_auto") if p in proxies_all]
+        ours = [p for p in ("swap", "reg_swap", "reg_swap_auto", "swap_ensemble") if p in proxies_all]
         others = [p for p in proxies_all if p not in ours]
         head = "| space | dataset/task | archs | seeds | scoring net, S | " + " | ".join(ours) + " | paper reg_swap | s/arch | " \
             + " | ".join(others) + " |"
@@ -96,6 +96,9 @@ def main(argv=None):
               "- s/arch: mean build + score time per arch from the per-arch records, measured on a shared 2-core "
               "CPU while other jobs ran (not a benchmark; see results/bench_scoring.md).",
               "- Paper column: the ranges of Fig. 4 as given in our brief (reg_swap).",
+              "- `swap_ensemble` (NB201 only): Σ log(rank / n) of reg_swap, our SynFlow and our Jacobian "
+              "covariance within each seed's sample, AZ-NAS's aggregation; members chosen on the NB-Suite-Zero "
+              "sets (results/explore_ensemble.md). AZ-NAS reports 0.913 / 0.900 / 0.886 on the full NB201 space.",
               "- Scoring net: keyword arguments of the space's `build` (none: the benchmark network). NB101 "
               "scores a stem-32 copy and NB301 a C=16 copy (results/explore_scoring_net.md: the benchmark-size "
               "NB101 net has 2-3 M units, so Ψ sits at 2^16 for S=16 and near V for S=32); Θ for reg_swap and "

@@ -4,7 +4,7 @@ Each member's values are ranked over the set (1 = worst) and the ensemble score 
 Σ_members log(rank / n), the aggregation AZ-NAS (Lee & Ham, CVPR 2024) uses for its four
 proxies: an arch must rank well on every member, a weak member rank costs more than a
 strong one gains. Scores are relative to the set, so they rank archs within it (a study's
-sample, a search population) and are not comparable across sets.
+sample, an NB-Suite-Zero file) and are not comparable across sets.
 """
 from __future__ import annotations
 

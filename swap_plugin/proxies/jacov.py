@@ -1,7 +1,7 @@
 """Jacobian covariance (Mellor et al., "NAS without training" v1) as NAS-Bench-Suite-Zero
 computes it (NASLib ``jacov``): the input gradients of the summed logits, one row per
-sample, their correlation matrix C, and -Σ_i log(λ_i + k) + 1/(λ_i + k) over C's
-eigenvalues, k = 1e-5. Scored in train mode (batch statistics), like the other proxies.
+sample, their correlation matrix C, and -Σ_i [log(λ_i + k) + 1/(λ_i + k)] over C's
+eigenvalues λ_i, k = 1e-5. Scored in train mode (batch statistics), like the other proxies.
 """
 from __future__ import annotations
 
