@@ -63,8 +63,8 @@ def main(argv=None):
         proxies_all = sorted({p for d in data.values() for p in d})
         ours = [p for p in ("swap", "reg_swap", "reg_swap_auto", "swap_ensemble") if p in proxies_all]
         others = [p for p in proxies_all if p not in ours]
-        head = "| space | dataset/task | archs | seeds | scoring net, S | " + " | ".join(ours) + " | paper reg_swap | s/arch | " \
-            + " | ".join(others) + " |"
+        head = "| space | dataset/task | archs | seeds | scoring net, S | " + " | ".join(ours) + " | paper reg_swap | s/arch |" \
+            + "".join(f" {p} |" for p in others)
         lines += [head, "|" + "---|" * (head.count("|") - 1)]
         for (space, ds), per in sorted(data.items()):
             first = next(iter(per.values()))
