@@ -130,7 +130,7 @@ def main(argv=None):
             lin = np.exp(v - v.max()) if "Σ log" in label else v  # a product, scaled to stay finite
             rows.append((ds, label, stats.spearmanr(v, val)[0], stats.spearmanr(lin * f, val)[0]))
             print(rows[-1], flush=True)
-    net = "C=16 N=5" if a.space == "nb201" else ", ".join(f"{k}={v}" for k, v in (cfg.build or {}).items())
+    net = ", ".join(f"{k}={v}" for k, v in (cfg.build or {}).items()) or "benchmark network"
     title = f"{a.space.upper()}: Ψ per layer, per stage, and averaged over draws (seed-0 sample)"
     lines = report_head(title, __file__, argv) + [
              f"{n} archs per dataset, the seed-0 sample of the correlation study; {net}, S={cfg.samples}, "

@@ -41,19 +41,20 @@ from swap_plugin.data import load_batch  # noqa: E402
 from swap_plugin.metric import regulariser  # noqa: E402
 from swap_plugin.proxies import ENSEMBLE_MEMBERS, PROXIES, log_rank_ensemble  # noqa: E402
 from swap_plugin.spaces import get_space  # noqa: E402
-from swap_plugin.studies import RecordStore, parse_seeds, sample_archs  # noqa: E402
+from swap_plugin.studies import PAPER_PRESETS_M, RecordStore, StudyConfig, parse_seeds, sample_archs  # noqa: E402
 from swap_plugin.studies.correlate import seeded_network  # noqa: E402
 
 DATASETS = ("cifar10", "cifar100", "ImageNet16-120")
 STORED = ("synflow", "nwot", "jacov", "snip", "grad_norm", "epe_nas", "fisher", "l2_norm", "grasp", "flops",
           "params")
 AZ_NAS = {"cifar10": 0.913, "cifar100": 0.900, "ImageNet16-120": 0.886}
-MU = SIGMA = 1.5  # the paper's NB201 preset, millions
-S, STUDY_N = 16, 1000  # configs/nb201.yaml
+STUDY = StudyConfig.from_yaml(ROOT / "configs" / "nb201.yaml")  # its samples, S and n are the ones tested
 
 
-def reg_swap(rec: dict) -> float:
-    return rec["swap"] * regulariser(rec["params"], MU, SIGMA)
+def reg_swap(rec: dict, space: str = "nb201") -> float:
+    """Ψ' of a study record with the paper's μ = σ for ``space``."""
+    mu = PAPER_PRESETS_M[space]
+    return rec["swap"] * regulariser(rec["params"], mu, mu)
 
 
 def _stored(gt, arch, ds: str, name: str) -> float:
@@ -94,11 +95,11 @@ def selection(zc_runs: Path) -> list:
     return rows
 
 
-# Part C sets: (space, records of seed 0 under which runs root, ground-truth source, paper μ = σ)
-TRANSFER = (("nb101", "zc_runs", "zc", 40.0), ("nb301", "paper_runs", None, 1.8))
+# Part C sets: (space, records of seed 0 under which runs root, ground-truth source)
+TRANSFER = (("nb101", "zc_runs", "zc"), ("nb301", "paper_runs", None))
 
 
-def transfer(space: str, runs: Path, source, mu: float) -> list:
+def transfer(space: str, runs: Path, source) -> list:
     """Part C rows: (member, n, ρ) on a space's seed-0 study records, the file's stored
     synflow / jacov (NB-Suite-Zero values), Ψ' with the paper's μ = σ."""
     path = runs / "correlation" / space / "cifar10" / "records_seed0.jsonl"
@@ -108,7 +109,7 @@ def transfer(space: str, runs: Path, source, mu: float) -> list:
     recs = list(RecordStore(path))
     archs = [_as_arch(r["arch"]) for r in recs]
     y = np.array([gt.lookup(a, "cifar10") for a in archs])
-    values = {"reg_swap": np.array([r["swap"] * regulariser(r["params"], mu, mu) for r in recs]),
+    values = {"reg_swap": np.array([reg_swap(r, space) for r in recs]),
               **{m: np.array([_stored(gt, a, "cifar10", m) for a in archs], dtype=float)
                  for m in ENSEMBLE_MEMBERS if m != "reg_swap"}}
     ok = np.isfinite(y) & np.all([np.isfinite(v) for v in values.values()], axis=0)
@@ -127,11 +128,11 @@ def _work(job) -> dict:
     torch.set_num_threads(1)
     space = get_space("nb201")
     net = seeded_network(space, arch, ds, seed).train()
-    x = load_batch(ds, S, seed=seed)
+    x = load_batch(ds, STUDY.samples, seed=seed)
     return {"key": key, **{name: fn(net, x) for name, fn in PROXIES.items()}}
 
 
-def test_rows(paper_runs: Path, seeds: list, out: Path, workers: int, n: int = STUDY_N) -> list:
+def test_rows(paper_runs: Path, seeds: list, out: Path, workers: int, n: int = STUDY.n) -> list:
     """Part B rows: (dataset, seed, n, {name: ρ}); seed by seed, so a partial run has all datasets."""
     space = get_space("nb201")
     rows = []
@@ -139,14 +140,14 @@ def test_rows(paper_runs: Path, seeds: list, out: Path, workers: int, n: int = S
         for ds in DATASETS:
             gt = get_ground_truth("nb201", ds)
             study = RecordStore(paper_runs / "correlation" / "nb201" / ds / f"records_seed{seed}.jsonl")
-            archs = sample_archs(gt, ds, STUDY_N, seed)[:n]
+            archs = sample_archs(gt, ds, STUDY.n, seed)[:n]
+            keys = [space.hash(a) for a in archs]
             store = RecordStore(out / f"{ds}_seed{seed}.jsonl")
-            todo = [(ds, seed, a, space.hash(a)) for a in archs if space.hash(a) not in store]
+            todo = [(ds, seed, a, k) for a, k in zip(archs, keys) if k not in store]
             with Pool(workers) as pool:
                 for rec in tqdm(pool.imap_unordered(_work, todo, chunksize=4), total=len(todo),
                                 desc=f"{ds} seed {seed}"):
                     store.append(rec)
-            keys = [space.hash(a) for a in archs]
             values = {"reg_swap": [reg_swap(study.get(k)) for k in keys],
                       **{name: [store.get(k)[name] for k in keys] for name in PROXIES}}
             y = [gt.lookup(a, ds, "val_accuracy") for a in archs]
@@ -164,20 +165,20 @@ def main(argv=None):
     ap.add_argument("--paper-runs", type=Path, default=Path("runs/paper"))
     ap.add_argument("--seeds", default="0-4")
     ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--n", type=int, default=STUDY_N, help="the first n archs of each study sample")
+    ap.add_argument("--n", type=int, default=STUDY.n, help="the first n archs of each study sample")
     ap.add_argument("--out", type=Path, default=Path("runs/explore_ensemble"))
     ap.add_argument("--report", default="results/explore_ensemble.md")
     a = ap.parse_args(argv)
-    a.out.mkdir(parents=True, exist_ok=True)
-    sel = selection(a.zc_runs)
     if a.n < 3:
         raise SystemExit("--n must be >= 3 (a rank correlation needs archs)")
+    a.out.mkdir(parents=True, exist_ok=True)
+    sel = selection(a.zc_runs)
     test = test_rows(a.paper_runs, parse_seeds(a.seeds), a.out, a.workers, a.n)
     lines = report_head("NB201: Ψ' in a log-rank ensemble (AZ-NAS's aggregation), selected and tested",
                         __file__, argv)
     lines += [f"Ensemble score of an arch: Σ over members of log(rank / n) within the set of archs "
-              f"(`swap_plugin.proxies.log_rank_ensemble`). Ψ' = Ψ · f(Θ), paper formula, μ = σ = {MU} M, "
-              "S = 16. ρ: Spearman against val_accuracy. ImageNet16-120 uses the stand-in images.", "",
+              f"(`swap_plugin.proxies.log_rank_ensemble`). Ψ' = Ψ · f(Θ), paper formula, μ = σ = {PAPER_PRESETS_M['nb201']} M, "
+              f"S = {STUDY.samples}. ρ: Spearman against val_accuracy. ImageNet16-120 uses the stand-in images.", "",
               "## A. Selection on the 725-arch NB-Suite-Zero sets (stored proxies, seed-0 Ψ')", "",
               f"Every ensemble of Ψ' with 0-3 of {len(STORED)} stored proxies was scored; the top 5 per "
               f"dataset, the chosen members `{' + '.join(ENSEMBLE_MEMBERS)}` and Ψ' alone:", "",
@@ -200,12 +201,12 @@ def main(argv=None):
               "|---|---:|---:|" + "---:|" * len(names)]
     lines += [f"| {ds} | {s} | {n} | " + " | ".join(f"{r[k]:.3f}" for k in names) + " |"
               for ds, s, n, r in test]
-    for k, (space, runs, source, mu) in enumerate(TRANSFER, 1):
-        rows = transfer(space, getattr(a, runs), source, mu)
+    for k, (space, runs, source) in enumerate(TRANSFER, 1):
+        rows = transfer(space, getattr(a, runs), source)
         if not rows:
             continue
         lines += ["", f"## C.{k} The same members on {space.upper()} (seed-0 study records, the "
-                  f"ground truth's stored synflow / jacov, Ψ' with the paper's μ = σ = {mu} M)", "",
+                  f"ground truth's stored synflow / jacov, Ψ' with the paper's μ = σ = {PAPER_PRESETS_M[space]} M)", "",
                   "| member | archs | ρ |", "|---|---:|---:|"]
         lines += [f"| {m} | {n} | {rho:.3f} |" for m, n, rho in rows]
         rho = {m: r for m, _, r in rows}
