@@ -44,15 +44,6 @@ def combos(recs, archs, gt, ds, names, value):
     return out
 
 
-def _proxy(gt, ds):
-    def value(a, name):
-        try:
-            return gt.proxy(a, ds, name)
-        except Exception:  # noqa: BLE001  (missing for this arch / not stored)
-            return float("nan")
-    return value
-
-
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--zc-runs", default="runs/zc")
@@ -71,8 +62,9 @@ def main(argv=None):
         if zc.exists():
             gt = get_ground_truth("nb201", ds, source="zc")
             recs = list(RecordStore(zc))
+            stored = lambda arch, name: gt.proxy(arch, ds, name, missing=float("nan"))  # noqa: E731
             sets.append(("NB-Suite-Zero 725", combos(recs, [tuple(r["arch"]) for r in recs], gt, ds,
-                                                     BASELINES, _proxy(gt, ds))))
+                                                     BASELINES, stored)))
         paper = Path(a.paper_runs) / "correlation" / "nb201" / ds / "records_seed0.jsonl"
         if paper.exists():
             recs = list(RecordStore(paper))

@@ -57,15 +57,6 @@ def reg_swap(rec: dict, space: str = "nb201") -> float:
     return rec["swap"] * regulariser(rec["params"], mu, mu)
 
 
-def _stored(gt, arch, ds: str, name: str) -> float:
-    from swap_plugin.benchmarks import MissingValueError
-
-    try:
-        return gt.proxy(arch, ds, name)
-    except MissingValueError:  # empty in the file for this arch: left out of part A
-        return float("nan")
-
-
 def selection(zc_runs: Path) -> list:
     """Part A rows: (dataset, n, members, ρ) for the best 5 ensembles and the chosen one."""
     rows = []
@@ -78,7 +69,7 @@ def selection(zc_runs: Path) -> list:
         archs = [tuple(r["arch"]) for r in recs]
         values = {"reg_swap": np.array([reg_swap(r) for r in recs])}
         for name in STORED:
-            values[name] = np.array([_stored(gt, a, ds, name) for a in archs], dtype=float)
+            values[name] = np.array([gt.proxy(a, ds, name, missing=float("nan")) for a in archs], dtype=float)
         y = np.array([gt.lookup(a, ds) for a in archs])
         ok = np.isfinite(y) & np.all([np.isfinite(v) for v in values.values()], axis=0)
         scored = []
@@ -110,7 +101,7 @@ def transfer(space: str, runs: Path, source) -> list:
     archs = [_as_arch(r["arch"]) for r in recs]
     y = np.array([gt.lookup(a, "cifar10") for a in archs])
     values = {"reg_swap": np.array([reg_swap(r, space) for r in recs]),
-              **{m: np.array([_stored(gt, a, "cifar10", m) for a in archs], dtype=float)
+              **{m: np.array([gt.proxy(a, "cifar10", m, missing=float("nan")) for a in archs], dtype=float)
                  for m in ENSEMBLE_MEMBERS if m != "reg_swap"}}
     ok = np.isfinite(y) & np.all([np.isfinite(v) for v in values.values()], axis=0)
     rows = [(m, int(ok.sum()), spearmanr(v[ok], y[ok])[0]) for m, v in values.items()]

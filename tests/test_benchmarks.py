@@ -8,6 +8,7 @@ import ast
 import csv
 import importlib.util
 import json
+import math
 import pickle
 
 import numpy as np
@@ -126,6 +127,11 @@ def test_nb201_zc_proxies_and_times():
     # quirk: one CIFAR-10 entry has no synflow; ImageNet16-120 has 724 archs
     with pytest.raises(MissingValueError, match="synflow"):
         zc.proxy((3, 2, 4, 0, 4, 4), "cifar10", "synflow")
+    assert math.isnan(zc.proxy((3, 2, 4, 0, 4, 4), "cifar10", "synflow", missing=float("nan")))
+    assert zc.proxy(ZC201_ARCH, "cifar10", "synflow", missing=None) == \
+        raw["cifar10"][str(ZC201_ARCH)]["synflow"]["score"]
+    with pytest.raises(UnknownMetricError, match="stored proxies"):  # not a missing entry
+        zc.proxy(ZC201_ARCH, "cifar10", "zen", missing=None)
     assert len(zc.archs("ImageNet16-120")) == 724
 
 

@@ -26,9 +26,11 @@ def test_store_ignores_a_torn_last_line(tmp_path):
     s.append({"key": "a", "v": 1})
     s.append({"key": "b", "v": 2})
     with open(tmp_path / "r.jsonl", "a") as fh:
-        fh.write('{"key": "c", "v"')  # kill -9 mid-write
+        fh.write('{"key": "c", "v"')  # kill -9 mid-write (or a writer still busy)
+    size = (tmp_path / "r.jsonl").stat().st_size
     again = RecordStore(tmp_path / "r.jsonl")
     assert len(again) == 2 and "c" not in again and again.get("b")["v"] == 2
+    assert (tmp_path / "r.jsonl").stat().st_size == size  # reading changes nothing
     again.append({"key": "c", "v": 3})
     assert [json.loads(l)["key"] for l in open(tmp_path / "r.jsonl")] == ["a", "b", "c"]
 

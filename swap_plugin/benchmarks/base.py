@@ -41,6 +41,8 @@ PROXY_NAMES = ("epe_nas", "fisher", "flops", "grad_norm", "grasp", "jacov", "l2_
 #: the unified metric names (see module docstring)
 UNIFIED_METRICS = ("val_accuracy", "test_accuracy", "params")
 
+_RAISE = object()  # GroundTruth.proxy(missing=...) not given: an empty entry raises
+
 #: an alias maps a unified name to a raw record key or to a function of the record
 Alias = Union[str, Callable[[Mapping[str, Any]], Any]]
 PathLike = Union[str, "os.PathLike[str]"]
@@ -222,8 +224,11 @@ class GroundTruth(ABC):
         except (ArchNotFoundError, MissingValueError):
             return default
 
-    def proxy(self, arch: Any, dataset: str, name: str) -> float:
-        """A stored zero-cost proxy score (NB-Suite-Zero ``[name]['score']``)."""
+    def proxy(self, arch: Any, dataset: str, name: str, *, missing: Any = _RAISE) -> float:
+        """A stored zero-cost proxy score (NB-Suite-Zero ``[name]['score']``).
+
+        An arch whose file entry leaves the proxy empty raises :class:`MissingValueError`,
+        or returns ``missing`` when given (e.g. ``float("nan")`` to rank it last)."""
         ds = self.dataset(dataset)
         names = self._proxy_names(ds)
         if name not in names:
@@ -233,6 +238,8 @@ class GroundTruth(ABC):
         key, recs = self._find(arch, ds)
         vals = [v for v in (_extract(r, name) for r in recs) if v is not None]
         if not vals:
+            if missing is not _RAISE:
+                return missing
             raise MissingValueError(
                 f"proxy {name!r} is empty for arch {arch_label(key)} on {ds!r} in {self.where()}")
         return float(sum(vals) / len(vals))

@@ -1,8 +1,9 @@
 """Append-only JSONL store of per-arch records: the resume point of every long run.
 
 Each line is one finished arch. A run killed mid-write leaves at most a torn last
-line, which is ignored (and overwritten by the next append), so ``kill -9`` loses at
-most the arch being scored.
+line, which is ignored (and cut off by the next append), so ``kill -9`` loses at most
+the arch being scored. Reading never changes the file, so a report may read a store
+that a running study is still appending to.
 """
 from __future__ import annotations
 
@@ -15,8 +16,8 @@ from typing import Dict, Iterator
 class RecordStore:
     def __init__(self, path: os.PathLike):
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._records: Dict[str, dict] = {}
+        self._good_bytes = None  # size of the whole lines read; None: nothing to cut
         self._read()
 
     def _read(self) -> None:
@@ -33,9 +34,7 @@ class RecordStore:
                     break
                 self._records[rec["key"]] = rec
                 good_bytes += len(raw)
-        if good_bytes != self.path.stat().st_size:
-            with open(self.path, "r+b") as fh:
-                fh.truncate(good_bytes)
+        self._good_bytes = good_bytes
 
     def __contains__(self, key: str) -> bool:
         return key in self._records
@@ -52,6 +51,11 @@ class RecordStore:
     def append(self, record: dict) -> None:
         """Write one record durably (flush + fsync) before it counts as done."""
         line = json.dumps(record, separators=(",", ":"), sort_keys=True) + "\n"
+        if self._good_bytes is not None:  # resuming: cut a torn tail before appending
+            with open(self.path, "r+b") as fh:
+                fh.truncate(self._good_bytes)
+            self._good_bytes = None
+        self.path.parent.mkdir(parents=True, exist_ok=True)
         with open(self.path, "a", encoding="utf-8") as fh:
             fh.write(line)
             fh.flush()
