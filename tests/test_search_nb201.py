@@ -14,13 +14,8 @@ sn201 = load_script("search_nb201")
 
 
 @pytest.fixture(scope="module")
-def gt():
-    from swap_plugin.benchmarks import get_ground_truth
-
-    try:
-        return get_ground_truth("nb201")
-    except Exception as e:  # noqa: BLE001
-        pytest.skip(f"NB201 ground-truth table not available: {e}")
+def gt(nb201_gt):
+    return nb201_gt
 
 
 def cheap_score(arch):
