@@ -105,7 +105,10 @@ def main(argv=None):
               "params is always the benchmark network's.",
               "- NB101 rows: the 1,000 archs of nb101_1000_decoded.json (paper protocol section) and the 500 "
               "NB-Suite-Zero archs (zc section). The sets differ: params alone gives 0.48 on the first and 0.72 "
-              "on the second.", ""]
+              "on the second.",
+              "- 15625 archs: the whole NB201 space, every seed one draw of weights and image batch; AZ-NAS's "
+              "figures are full-space too. results/explore_full_space_in16.md reads the same records for the "
+              "top of the ranking.", ""]
     Path(a.out).parent.mkdir(parents=True, exist_ok=True)
     Path(a.out).write_text("\n".join(lines) + "\n")
     print("\n".join(lines))

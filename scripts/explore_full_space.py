@@ -61,9 +61,10 @@ def load_draws(runs: Path, dataset: str) -> dict:
     return draws
 
 
-def reg_swap(psi: np.ndarray, theta: np.ndarray, mu: float) -> np.ndarray:
-    """Ψ' with the paper's formula and σ = μ (millions)."""
-    return psi * np.exp(-(((theta - mu) / mu) ** 2))
+def reg_swap(psi: np.ndarray, theta: np.ndarray, mu: float, sigma: float = None) -> np.ndarray:
+    """Ψ' of many archs with the paper's formula; Θ, μ, σ in millions, σ = μ unless given.
+    (:func:`swap_plugin.metric.regulariser` takes one Θ at a time.)"""
+    return psi * np.exp(-(((theta - mu) / (mu if sigma is None else sigma)) ** 2))
 
 
 def mean_std(values) -> str:
@@ -108,35 +109,8 @@ def main(argv=None) -> int:
         "weights seeded by (seed, arch), batch `load_batch(dataset, S, seed)`), read from "
         f"`{a.runs}`. Ψ' = Ψ·exp(-((Θ-μ)/σ)²) with σ = μ, millions of parameters. ρ: Spearman "
         f"against `val_accuracy`; test: `{col}` (%)."
-        + (" ImageNet16-120 is scored on the stand-in images." if ds == "ImageNet16-120" else ""), "",
-        "## Full-space Spearman ρ (mean ± std over draws)", "",
-        "| fitness | ρ |", "|---|---:|",
-        f"| Ψ | {mean_std([spearmanr(p, val)[0] for p, _ in fields.values()])} |"]
-    for mu in a.mus:
-        rhos = [spearmanr(reg_swap(p, t, mu), val)[0] for p, t in fields.values()]
-        lines.append(f"| Ψ', μ = σ = {mu:g} M | {mean_std(rhos)} |")
-    theta0 = next(iter(fields.values()))[1]
-    lines += [f"| Θ (params) | {spearmanr(theta0, val)[0]:.3f} |", "",
-              "## What an ideal search returns: the top of Ψ' (test %, mean over draws)", "",
-              f"Best in space: {test.max():.2f}. Per draw, the arch Ψ' ranks first and the means of its "
-              "first 5 and 20.", "",
-              "| μ = σ (M) | " + " | ".join(f"top-{k}" for k in TOPS) + " | top-1 per draw | Θ of top-1 (M) |",
-              "|---:|" + "---:|" * len(TOPS) + "---|---|"]
-    for mu in a.mus:
-        orders = [np.argsort(-reg_swap(p, t, mu), kind="stable") for p, t in fields.values()]
-        tops = [np.mean([test[o[:k]].mean() for o in orders]) for k in TOPS]
-        lines.append(f"| {mu:g} | " + " | ".join(f"{v:.2f}" for v in tops)
-                     + " | " + ", ".join(f"{test[o[0]]:.2f}" for o in orders)
-                     + " | " + ", ".join(f"{theta0[o[0]]:.2f}" for o in orders) + " |")
-
-    if len(fields) > 1:  # does averaging Ψ' over draws (repeats) lift the top?
-        lines += ["", f"Fitness = Ψ' averaged over all {len(fields)} draws (what `repeats={len(fields)}` "
-                  "would score):", "",
-                  "| μ = σ (M) | " + " | ".join(f"top-{k}" for k in TOPS) + " |", "|---:|" + "---:|" * len(TOPS)]
-        for mu in a.mus:
-            o = np.argsort(-np.mean([reg_swap(p, t, mu) for p, t in fields.values()], axis=0), kind="stable")
-            lines.append(f"| {mu:g} | " + " | ".join(f"{test[o[:k]].mean():.2f}" for k in TOPS) + " |")
-
+        + (" ImageNet16-120 is scored on the stand-in images." if ds == "ImageNet16-120" else "")]
+    lines += correlation_section(fields, val, a.mus) + top_section(fields, test, a.mus)
     settings = json.loads(a.search.read_text())["settings"] if a.search else {}
     if a.search:
         lines += search_section(a.search, ds, fields, test, where)
@@ -145,6 +119,40 @@ def main(argv=None) -> int:
                                   fields, test, where)
     write_report(a.out, lines)
     return 0
+
+
+def correlation_section(fields: dict, val: np.ndarray, mus: list) -> list:
+    """Full-space ρ of Ψ, of Ψ' per μ = σ and of Θ against the validation accuracy."""
+    lines = ["", "## Full-space Spearman ρ (mean ± std over draws)", "", "| fitness | ρ |", "|---|---:|",
+             f"| Ψ | {mean_std([spearmanr(p, val)[0] for p, _ in fields.values()])} |"]
+    for mu in mus:
+        rhos = [spearmanr(reg_swap(p, t, mu), val)[0] for p, t in fields.values()]
+        lines.append(f"| Ψ', μ = σ = {mu:g} M | {mean_std(rhos)} |")
+    theta = next(iter(fields.values()))[1]
+    return lines + [f"| Θ (params) | {spearmanr(theta, val)[0]:.3f} |"]
+
+
+def top_section(fields: dict, test: np.ndarray, mus: list) -> list:
+    """Test accuracy of the archs Ψ' ranks first, per draw and with Ψ' averaged over draws."""
+    theta = next(iter(fields.values()))[1]
+    lines = ["", "## What an ideal search returns: the top of Ψ' (test %, mean over draws)", "",
+             f"Best in space: {test.max():.2f}. Per draw, the arch Ψ' ranks first and the means of its "
+             "first 5 and 20.", "",
+             "| μ = σ (M) | " + " | ".join(f"top-{k}" for k in TOPS) + " | top-1 per draw | Θ of top-1 (M) |",
+             "|---:|" + "---:|" * len(TOPS) + "---|---|"]
+    for mu in mus:
+        orders = [np.argsort(-reg_swap(p, t, mu), kind="stable") for p, t in fields.values()]
+        tops = [np.mean([test[o[:k]].mean() for o in orders]) for k in TOPS]
+        lines.append(f"| {mu:g} | " + " | ".join(f"{v:.2f}" for v in tops)
+                     + " | " + ", ".join(f"{test[o[0]]:.2f}" for o in orders)
+                     + " | " + ", ".join(f"{theta[o[0]]:.2f}" for o in orders) + " |")
+    if len(fields) > 1:  # does averaging Ψ' over draws lift the top?
+        lines += ["", f"Fitness = Ψ' averaged over all {len(fields)} draws (weights and batches):", "",
+                  "| μ = σ (M) | " + " | ".join(f"top-{k}" for k in TOPS) + " |", "|---:|" + "---:|" * len(TOPS)]
+        for mu in mus:
+            o = np.argsort(-np.mean([reg_swap(p, t, mu) for p, t in fields.values()], axis=0), kind="stable")
+            lines.append(f"| {mu:g} | " + " | ".join(f"{test[o[:k]].mean():.2f}" for k in TOPS) + " |")
+    return lines
 
 
 def search_section(path: Path, ds: str, fields: dict, test: np.ndarray, where: dict) -> list:
@@ -162,7 +170,7 @@ def search_section(path: Path, ds: str, fields: dict, test: np.ndarray, where: d
         if row["dataset"] != ds or row["seed"] not in fields:
             continue
         psi, theta = fields[row["seed"]]
-        fit = psi * np.exp(-(((theta - mu) / sigma) ** 2))
+        fit = reg_swap(psi, theta, mu, sigma)
         rank = 1 + int(np.sum(fit > fit[where[tuple(row["swap_nas"]["arch"])]]))
         best = int(np.argmax(fit))
         lines.append(f"| {row['seed']} | {row['evaluations']} | `{''.join(map(str, row['swap_nas']['arch']))}` "
@@ -189,7 +197,7 @@ def simulate_section(settings: dict, budgets: list, populations: list, n_seeds: 
         run_cfg = EvolutionConfig(**{**cfg.__dict__, "population_size": population, "cycles": cycles})
         ranks, tests, evals = [], [], []
         for psi, theta in fields.values():
-            fit = psi * np.exp(-(((theta - mu) / sigma) ** 2))
+            fit = reg_swap(psi, theta, mu, sigma)
             rank = rankdata(-fit, method="min")
             for seed in tqdm(range(n_seeds), desc=f"P={population}, {cycles} cycles", leave=False):
                 evo = Evolution(space, lambda arch: fit[where[tuple(arch)]], run_cfg, seed=seed)
