@@ -1,7 +1,7 @@
 """The whole NB201 landscape of Ψ': full-space correlation and what an ideal search finds.
 
 Reads a correlation study that scored EVERY NB201 arch (``swap-nas correlate --space
-nb201 --n 15625 ...``; each study seed is one draw of weights and image batch) and
+nb201 --n all ...``; each study seed is one draw of weights and image batch) and
 reports, per draw, without re-scoring:
 
 * Spearman ρ over all 15,625 archs of Ψ, of Ψ' for each μ = σ of a grid, and of Θ
@@ -56,7 +56,7 @@ def load_draws(runs: Path, dataset: str) -> dict:
                        np.array([r["params"] for r in recs], float))
     if not draws:
         raise SystemExit(f"no study seed under {folder} has all {NB201_SIZE} archs; run "
-                         f"`swap-nas correlate --space nb201 --dataset {dataset} --n {NB201_SIZE} "
+                         f"`swap-nas correlate --space nb201 --dataset {dataset} --n all "
                          f"--proxies swap reg_swap params --out {runs}` first")
     return draws
 
@@ -74,7 +74,7 @@ def mean_std(values) -> str:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--runs", type=Path, required=True, help="study root scored with --n 15625")
+    ap.add_argument("--runs", type=Path, required=True, help="study root scored with --n all")
     ap.add_argument("--dataset", default="ImageNet16-120", choices=sorted(NB201_TEST_COLUMNS))
     ap.add_argument("--mus", type=float, nargs="+", default=[0.6, 0.8, 1.0, 1.2, 1.5],
                     help="μ = σ grid (millions of parameters)")

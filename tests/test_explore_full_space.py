@@ -70,7 +70,7 @@ def test_draws_aligned_ranks_and_tops_equal_naive(tmp_path, gt):
 
 
 def test_no_full_draw_says_what_to_run(tmp_path):
-    with pytest.raises(SystemExit, match="--n 15625"):
+    with pytest.raises(SystemExit, match="--n all"):
         full.load_draws(tmp_path, DS)
 
 

@@ -58,6 +58,21 @@ def test_seeds_and_mu_sigma_rules():
         resolve_mu_sigma("paper", "paper", "tnb101_micro", [])
     with pytest.raises(ValueError, match="unknown study option"):
         StudyConfig.from_dict({"spce": "nb201"})
+    assert StudyConfig.from_dict({"space": "nb201", "n": "all"}).n == "all"
+    for bad in (1, "most", 2.5, True):
+        with pytest.raises(ValueError, match="n must be an integer >= 2 .* or 'all'"):
+            StudyConfig.from_dict({"space": "nb201", "n": bad})
+
+
+def test_cli_n_takes_a_count_or_all(capsys):
+    from swap_plugin.cli import build_parser
+
+    parse = build_parser().parse_args
+    assert parse(["correlate", "--space", "nb201", "--n", "all"]).n == "all"
+    assert parse(["correlate", "--space", "nb201", "--n", "725"]).n == 725
+    with pytest.raises(SystemExit):
+        parse(["correlate", "--space", "nb201", "--n", "most"])
+    assert "argument --n: invalid arch_count value: 'most'" in capsys.readouterr().err
 
 
 def test_sampling_is_seeded_and_covers_small_tables():
@@ -66,6 +81,7 @@ def test_sampling_is_seeded_and_covers_small_tables():
     assert a == sample_archs(gt, "cifar10", 20, 0) != sample_archs(gt, "cifar10", 20, 1)
     assert len(set(a)) == 20
     assert len(sample_archs(gt, "cifar10", 10**6, 0)) == 15625
+    assert sample_archs(gt, "cifar10", "all", 3) == list(gt.archs("cifar10"))  # table order, any seed
 
 
 def test_study_writes_naslib_layout(tmp_path):

@@ -17,7 +17,7 @@ def add_parser(sub, add_scoring_flags) -> None:
     p.add_argument("--proxies", nargs="+", help="swap reg_swap params flops activation_patterns "
                    "swap_ensemble (Ψ' + synflow + jacov, log-rank) and/or NB-Suite-Zero baselines "
                    "(synflow, nwot, ...) read from zc files")
-    p.add_argument("--n", type=int, help="archs per seed (default 1000)")
+    p.add_argument("--n", type=arch_count, help="archs per seed (default 1000), or 'all': the whole table")
     p.add_argument("--seeds", help="e.g. 0-4 or 0,3,7")
     p.add_argument("--out", help="output root (NASLib layout under out/correlation/...)")
     p.add_argument("--metric", help="ground-truth metric (default val_accuracy)")
@@ -36,6 +36,10 @@ def add_parser(sub, add_scoring_flags) -> None:
     p.add_argument("--device", help="cpu | cuda")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=run)
+
+
+def arch_count(text: str):
+    return "all" if text == "all" else int(text)
 
 
 def _number_or_word(v):

@@ -16,7 +16,7 @@ class StudyConfig:
     space: str = "nb201"
     dataset: str = "cifar10"           # benchmark dataset / TransNAS task
     proxies: List[str] = field(default_factory=lambda: ["swap", "reg_swap"])
-    n: int = 1000                      # archs per seed (all when the table has fewer)
+    n: Union[int, str] = 1000          # archs per seed, or "all" (all when the table has fewer)
     seeds: List[int] = field(default_factory=lambda: [0])
     out: str = "run"
     metric: str = "val_accuracy"       # ground-truth metric correlated against
@@ -54,8 +54,8 @@ class StudyConfig:
         return cfg
 
     def validate(self) -> None:
-        if self.n < 2:
-            raise ValueError("n must be >= 2 to compute a correlation")
+        if self.n != "all" and (isinstance(self.n, bool) or not isinstance(self.n, int) or self.n < 2):
+            raise ValueError(f"n must be an integer >= 2 (a correlation needs two archs) or 'all', got {self.n!r}")
         if not self.seeds:
             raise ValueError("give at least one seed")
         if self.workers < 1:

@@ -106,10 +106,11 @@ def _mflops(net: torch.nn.Module, x: torch.Tensor) -> float:
     return fc.get_total_flops() / 1e6
 
 
-def sample_archs(gt, dataset: str, n: int, seed: int) -> list:
-    """n archs of the table drawn with ``seed`` (all of them, in table order, if n >= size)."""
+def sample_archs(gt, dataset: str, n, seed: int) -> list:
+    """n archs of the table drawn with ``seed`` (all of them, in table order, if n >= size
+    or n is ``"all"``)."""
     pool = gt.archs(dataset)
-    if n >= len(pool):
+    if n == "all" or n >= len(pool):
         return list(pool)
     idx = np.random.default_rng(seed).choice(len(pool), size=n, replace=False)
     return [pool[i] for i in idx]
