@@ -8,8 +8,8 @@ reports, per draw, without re-scoring:
   (AZ-NAS reports its NB201 figures on the full space);
 * the test accuracy of the archs that Ψ' ranks first (top-1, top-5, top-20 means): what
   a search that always found the landscape's maximum would return;
-* with ``--search`` (a ``scripts/search_nb201.py --init-per-seed`` JSON): where each
-  search seed's returned arch ranks in the full landscape of its own draw;
+* with ``--search`` (a ``scripts/search_nb201.py`` result JSON): where each search seed's
+  returned arch ranks in the full landscape of the draw it searched;
 * with ``--simulate-cycles``: SWAP-NAS (:class:`swap_plugin.search.Evolution`, the
   search's settings) run on each draw with Ψ' looked up instead of scored, for several
   budgets: how often it returns the landscape's maximum. This needs no accuracy, so a
@@ -78,7 +78,7 @@ def main(argv=None) -> int:
     ap.add_argument("--dataset", default="ImageNet16-120", choices=sorted(NB201_TEST_COLUMNS))
     ap.add_argument("--mus", type=float, nargs="+", default=[0.6, 0.8, 1.0, 1.2, 1.5],
                     help="μ = σ grid (millions of parameters)")
-    ap.add_argument("--search", type=Path, help="search_nb201.py --init-per-seed result JSON")
+    ap.add_argument("--search", type=Path, help="a scripts/search_nb201.py result JSON")
     ap.add_argument("--simulate-cycles", type=int, nargs="*", default=[],
                     help="budgets (cycles) of the simulated searches")
     ap.add_argument("--simulate-populations", type=int, nargs="+", default=None,
@@ -156,24 +156,26 @@ def top_section(fields: dict, test: np.ndarray, mus: list) -> list:
 
 
 def search_section(path: Path, ds: str, fields: dict, test: np.ndarray, where: dict) -> list:
-    """Rank of each search seed's returned arch in the full landscape of the draw it searched."""
+    """Rank of each search seed's returned arch in the full landscape of the draw it searched:
+    its own seed's with ``--init-per-seed``, else draw 0 for every seed."""
     result = json.loads(path.read_text())
     settings = result["settings"]
-    if not settings.get("init_per_seed"):
-        raise SystemExit(f"{path}: searched one shared draw; give a --init-per-seed result")
+    own = bool(settings.get("init_per_seed"))
     mu, sigma = settings["mu"], settings["sigma"]
     lines = ["", f"## Where SWAP-NAS lands (`{path.name}`: μ = {mu:g}, σ = {sigma:g} M, "
-             f"{settings['cycles']} cycles, population {settings['population_size']})", "",
-             "| search seed = draw | archs scored | returned arch | its Ψ' rank of 15,625 | test | "
-             "test of the draw's Ψ' maximum |", "|---:|---:|---|---:|---:|---:|"]
+             f"{settings['cycles']} cycles, population {settings['population_size']}, "
+             + ("each seed its own draw)" if own else "every seed on draw 0)"), "",
+             "| search seed | draw | archs scored | returned arch | its Ψ' rank of 15,625 | test | "
+             "test of the draw's Ψ' maximum |", "|---:|---:|---:|---|---:|---:|---:|"]
     for row in result["rows"]:
-        if row["dataset"] != ds or row["seed"] not in fields:
+        draw = row["seed"] if own else 0
+        if row["dataset"] != ds or draw not in fields:
             continue
-        psi, theta = fields[row["seed"]]
-        fit = reg_swap(psi, theta, mu, sigma)
+        fit = reg_swap(*fields[draw], mu, sigma)
         rank = 1 + int(np.sum(fit > fit[where[tuple(row["swap_nas"]["arch"])]]))
         best = int(np.argmax(fit))
-        lines.append(f"| {row['seed']} | {row['evaluations']} | `{''.join(map(str, row['swap_nas']['arch']))}` "
+        lines.append(f"| {row['seed']} | {draw} | {row['evaluations']} | "
+                     f"`{''.join(map(str, row['swap_nas']['arch']))}` "
                      f"| {rank} | {row['swap_nas']['test']:.2f} | {test[best]:.2f} |")
     return lines
 

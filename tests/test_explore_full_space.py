@@ -64,9 +64,18 @@ def test_draws_aligned_ranks_and_tops_equal_naive(tmp_path, gt):
     mean_fit = np.mean([p * np.exp(-(((theta - 1.0) / 1.0) ** 2)) for p in psi.values()], axis=0)
     top = np.argsort(-mean_fit)
     assert f"| 1 | {test[top[0]]:.2f} | {test[top[:5]].mean():.2f} | {test[top[:20]].mean():.2f} |" in text
-    rows = [line for line in text.splitlines() if line.startswith("| 1 | 7 |")]
-    assert rows == [f"| 1 | 7 | `{''.join(map(str, archs[order[2]]))}` | 3 | 40.00 | {test[order[0]]:.2f} |"]
-    assert "| 5 | 7 |" not in text
+    rows = [line for line in text.splitlines() if line.startswith("| 1 | 1 | 7 |")]
+    assert rows == [f"| 1 | 1 | 7 | `{''.join(map(str, archs[order[2]]))}` | 3 | 40.00 | {test[order[0]]:.2f} |"]
+    assert "| 5 | 5 | 7 |" not in text
+    # a search on one shared draw: every seed is ranked on draw 0
+    shared = json.loads(search.read_text())
+    del shared["settings"]["init_per_seed"]
+    search.write_text(json.dumps(shared))
+    full.main(["--runs", str(tmp_path), "--dataset", DS, "--mus", "1.0", "--search", str(search), "--out", str(out)])
+    fit0 = psi[0] * np.exp(-(((theta - 1.0) / 1.0) ** 2))
+    rank0 = 1 + int(np.sum(fit0 > fit0[order[2]]))
+    assert f"| 1 | 0 | 7 | `{''.join(map(str, archs[order[2]]))}` | {rank0} |" in out.read_text()
+    assert "| 5 | 0 | 7 | `000000` |" in out.read_text()
 
 
 def test_no_full_draw_says_what_to_run(tmp_path):
