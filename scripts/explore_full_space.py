@@ -13,15 +13,18 @@ reports, per draw, without re-scoring:
 * with ``--simulate-cycles``: SWAP-NAS (:class:`swap_plugin.search.Evolution`, the
   search's settings) run on each draw with Ψ' looked up instead of scored, for several
   budgets: how often it returns the landscape's maximum. This needs no accuracy, so a
-  budget chosen from it is not tuned on the benchmark.
+  budget chosen from it is not tuned on the benchmark. μ, σ and the other settings come
+  from the ``--search`` JSON (without one: scripts/search_nb201.py's defaults, μ = σ = 1.5 M,
+  population 40).
 
     python scripts/explore_full_space.py --runs /work/runs/full_in16 --dataset ImageNet16-120 \\
-        --search results/search_nb201_in16_mu1.json --simulate-cycles 100 200 400 \\
-        --out results/explore_full_space_in16.md
+        --search results/search_nb201_in16_mu1_c200.json --simulate-cycles 100 200 400 \\
+        --simulate-populations 20 40 80 --out results/explore_full_space_in16.md
 """
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 from pathlib import Path
@@ -183,7 +186,7 @@ def search_section(path: Path, ds: str, fields: dict, test: np.ndarray, where: d
 def simulate_section(settings: dict, budgets: list, populations: list, n_seeds: int, fields: dict,
                      test: np.ndarray, where: dict) -> list:
     """SWAP-NAS on every full draw with Ψ' looked up: how often it returns the maximum."""
-    mu = settings.get("mu", 1.0)
+    mu = settings.get("mu", 1.5)
     sigma = settings.get("sigma", mu)
     base = {k: settings[k] for k in ("population_size", "sample_size", "mutation_times", "crossover_prob")
             if k in settings}
@@ -191,12 +194,13 @@ def simulate_section(settings: dict, budgets: list, populations: list, n_seeds: 
     populations = populations or [cfg.population_size]
     space = get_space("nb201")
     lines = ["", f"## Search budget: SWAP-NAS simulated on each full draw (μ = {mu:g}, σ = {sigma:g} M)", "",
-             f"{n_seeds} searches (seeds 0-{n_seeds - 1}) per draw and budget; sample size {cfg.sample_size}, mutation_times {cfg.mutation_times}, crossover prob. "
-             f"{cfg.crossover_prob:g}; fitness = the draw's Ψ' looked up. Rank 1 = the draw's Ψ' maximum.", "",
+             f"{n_seeds} searches (seeds 0-{n_seeds - 1}) per draw and budget; sample size {cfg.sample_size}, "
+             f"mutation_times {cfg.mutation_times}, crossover prob. {cfg.crossover_prob:g}; "
+             "fitness = the draw's Ψ' looked up. Rank 1 = the draw's Ψ' maximum.", "",
              "| population | cycles | searches | archs scored (mean) | returns rank 1 | mean rank | test of returned |",
              "|---:|---:|---:|---:|---:|---:|---:|"]
     for population, cycles in ((p, c) for p in populations for c in budgets):
-        run_cfg = EvolutionConfig(**{**cfg.__dict__, "population_size": population, "cycles": cycles})
+        run_cfg = dataclasses.replace(cfg, population_size=population, cycles=cycles)
         ranks, tests, evals = [], [], []
         for psi, theta in fields.values():
             fit = reg_swap(psi, theta, mu, sigma)
@@ -207,8 +211,9 @@ def simulate_section(settings: dict, budgets: list, populations: list, n_seeds: 
                 ranks.append(rank[i])
                 tests.append(test[i])
                 evals.append(evo.evaluations)
-        lines.append(f"| {population} | {cycles} | {len(ranks)} | {np.mean(evals):.0f} | {np.mean(np.equal(ranks, 1)):.0%} "
-                     f"| {np.mean(ranks):.1f} | {np.mean(tests):.2f} ± {np.std(tests, ddof=1):.2f} |")
+        lines.append(f"| {population} | {cycles} | {len(ranks)} | {np.mean(evals):.0f} "
+                     f"| {np.mean(np.equal(ranks, 1)):.0%} | {np.mean(ranks):.1f} "
+                     f"| {np.mean(tests):.2f} ± {np.std(tests, ddof=1):.2f} |")
     return lines
 
 
