@@ -118,11 +118,12 @@ def main(argv=None):
         archs = sample_archs(gt, ds, cfg.n, 0)[:n]  # the study's sample (or its first n)
         prefix = "" if a.space == "nb201" else f"{a.space}_"  # NB201 records keep their names
         store = RecordStore(Path(a.out) / f"{prefix}{ds}_draws{a.draws}.jsonl")
-        todo = [(a.space, ds, arch, space.hash(arch), a.draws) for arch in archs if space.hash(arch) not in store]
+        keys = [space.hash(arch) for arch in archs]
+        todo = [(a.space, ds, arch, key, a.draws) for arch, key in zip(archs, keys) if key not in store]
         with Pool(a.workers) as pool:
             for rec in tqdm(pool.imap_unordered(_work, todo, chunksize=4), total=len(todo), desc=ds):
                 store.append(rec)
-        recs = [store.get(space.hash(arch)) for arch in archs]
+        recs = [store.get(key) for key in keys]
         val = np.array([gt.lookup(arch, ds) for arch in archs])
         f = np.array([regulariser(r["params"], mu, sigma, "paper") for r in recs])
         for label, get in FITNESS:

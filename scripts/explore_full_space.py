@@ -114,12 +114,12 @@ def main(argv=None) -> int:
         f"against `val_accuracy`; test: `{col}` (%)."
         + (" ImageNet16-120 is scored on the stand-in images." if ds == "ImageNet16-120" else "")]
     lines += correlation_section(fields, val, a.mus) + top_section(fields, test, a.mus)
-    settings = json.loads(a.search.read_text())["settings"] if a.search else {}
+    result = json.loads(a.search.read_text()) if a.search else {"settings": {}}
     if a.search:
-        lines += search_section(a.search, ds, fields, test, where)
+        lines += search_section(a.search.name, result, ds, fields, test, where)
     if a.simulate_cycles:
-        lines += simulate_section(settings, a.simulate_cycles, a.simulate_populations, a.simulate_seeds,
-                                  fields, test, where)
+        lines += simulate_section(result["settings"], a.simulate_cycles, a.simulate_populations,
+                                  a.simulate_seeds, fields, test, where)
     write_report(a.out, lines)
     return 0
 
@@ -158,14 +158,14 @@ def top_section(fields: dict, test: np.ndarray, mus: list) -> list:
     return lines
 
 
-def search_section(path: Path, ds: str, fields: dict, test: np.ndarray, where: dict) -> list:
-    """Rank of each search seed's returned arch in the full landscape of the draw it searched:
-    its own seed's with ``--init-per-seed``, else draw 0 for every seed."""
-    result = json.loads(path.read_text())
+def search_section(name: str, result: dict, ds: str, fields: dict, test: np.ndarray, where: dict) -> list:
+    """Rank of each search seed's returned arch (``result``: a search_nb201.py JSON named
+    ``name``) in the full landscape of the draw it searched: its own seed's with
+    ``--init-per-seed``, else draw 0 for every seed."""
     settings = result["settings"]
     own = bool(settings.get("init_per_seed"))
     mu, sigma = settings["mu"], settings["sigma"]
-    lines = ["", f"## Where SWAP-NAS lands (`{path.name}`: μ = {mu:g}, σ = {sigma:g} M, "
+    lines = ["", f"## Where SWAP-NAS lands (`{name}`: μ = {mu:g}, σ = {sigma:g} M, "
              f"{settings['cycles']} cycles, population {settings['population_size']}, "
              + ("each seed its own draw)" if own else "every seed on draw 0)"), "",
              "| search seed | draw | archs scored | returned arch | its Ψ' rank of 15,625 | test | "

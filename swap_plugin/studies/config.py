@@ -55,7 +55,8 @@ class StudyConfig:
 
     def validate(self) -> None:
         if self.n != "all" and (isinstance(self.n, bool) or not isinstance(self.n, int) or self.n < 2):
-            raise ValueError(f"n must be an integer >= 2 (a correlation needs two archs) or 'all', got {self.n!r}")
+            raise ValueError("n must be an integer >= 2 (a correlation needs two archs) or 'all', "
+                             f"got {self.n!r}")
         if not self.seeds:
             raise ValueError("give at least one seed")
         if self.workers < 1:

@@ -17,7 +17,8 @@ class RecordStore:
     def __init__(self, path: os.PathLike):
         self.path = Path(path)
         self._records: Dict[str, dict] = {}
-        self._good_bytes = None  # size of the whole lines read; None: nothing to cut
+        self._cut_to = None  # size of the whole lines read, when a torn tail follows them
+        self._writable = False  # folder made and torn tail cut: done once, at the first append
         self._read()
 
     def _read(self) -> None:
@@ -34,7 +35,8 @@ class RecordStore:
                     break
                 self._records[rec["key"]] = rec
                 good_bytes += len(raw)
-        self._good_bytes = good_bytes
+        if good_bytes != self.path.stat().st_size:
+            self._cut_to = good_bytes
 
     def __contains__(self, key: str) -> bool:
         return key in self._records
@@ -51,11 +53,12 @@ class RecordStore:
     def append(self, record: dict) -> None:
         """Write one record durably (flush + fsync) before it counts as done."""
         line = json.dumps(record, separators=(",", ":"), sort_keys=True) + "\n"
-        if self._good_bytes is not None:  # resuming: cut a torn tail before appending
-            with open(self.path, "r+b") as fh:
-                fh.truncate(self._good_bytes)
-            self._good_bytes = None
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        if not self._writable:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            if self._cut_to is not None:  # resuming after a kill: drop the torn tail first
+                with open(self.path, "r+b") as fh:
+                    fh.truncate(self._cut_to)
+            self._writable = True
         with open(self.path, "a", encoding="utf-8") as fh:
             fh.write(line)
             fh.flush()
