@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from swap_plugin.proxies import ENSEMBLE_MEMBERS  # noqa: E402
 
 # Paper (ICLR 2024) Fig. 4, regularised SWAP-Score, as ranges given in our brief
 PAPER_REG_SWAP = {
@@ -42,6 +46,17 @@ def fmt(vals):
     if len(v) == 0:
         return "n/a"
     return f"{v.mean():.3f} ± {v.std():.3f}" if len(v) > 1 else f"{v[0]:.3f}"
+
+
+def ensemble_members(root: Path) -> list:
+    """The distinct member lists the ``swap_ensemble`` records under ``root`` were scored
+    with (each study's resume key names them)."""
+    found = []
+    for f in sorted(root.glob("correlation/*/*/records_seed*.key.json")):
+        m = tuple(json.loads(f.read_text()).get("ensemble_members") or ())
+        if m and m not in found:
+            found.append(m)
+    return found
 
 
 def main(argv=None):
@@ -82,6 +97,9 @@ def main(argv=None):
         lines += ["", "Scoring settings (first task): " + ", ".join(
             f"{k}={conf.get(k)}" for k in ("samples", "images", "input_size", "repeats", "init", "mode",
                                            "mu", "sigma", "mu_quantile", "formula", "size_unit")), ""]
+        members = ensemble_members(Path(root))
+        if members:
+            lines += ["`swap_ensemble` members in this section: " + "; ".join(" + ".join(m) for m in members), ""]
     lines += ["## Notes", "",
               "- Inputs: CIFAR-10 columns use 16 of 1,000 JPEG-decoded CIFAR-10 test images, CIFAR-100 16 of "
               "the first 20 CIFAR-100 test images, ImageNet16-120 a 16x16 **stand-in** (one real ImageNet image "
@@ -96,9 +114,11 @@ def main(argv=None):
               "- s/arch: mean build + score time per arch from the per-arch records, measured on a shared 2-core "
               "CPU while other jobs ran (not a benchmark; see results/bench_scoring.md).",
               "- Paper column: the ranges of Fig. 4 as given in our brief (reg_swap).",
-              "- `swap_ensemble` (NB201 only): Σ log(rank / n) of reg_swap, our SynFlow and our Jacobian "
-              "covariance within each seed's sample, AZ-NAS's aggregation; members chosen on the NB-Suite-Zero "
-              "sets (results/explore_ensemble.md). AZ-NAS reports 0.913 / 0.900 / 0.886 on the full NB201 space.",
+              "- `swap_ensemble` (NB201 only): Σ log(rank / n) of reg_swap and other proxies of this project "
+              "within each seed's sample, AZ-NAS's aggregation; its members are named under each section that "
+              f"has it (the package's default now: {' + '.join(ENSEMBLE_MEMBERS)}, chosen on the "
+              "NB-Suite-Zero sets: results/explore_ensemble.md). AZ-NAS reports 0.913 / 0.900 / 0.886 on the "
+              "full NB201 space.",
               "- Scoring net: keyword arguments of the space's `build` (none: the benchmark network). NB101 "
               "scores a stem-32 copy and NB301 a C=16 copy (results/explore_scoring_net.md: the benchmark-size "
               "NB101 net has 2-3 M units, so Ψ sits at 2^16 for S=16 and near V for S=32); Θ for reg_swap and "

@@ -13,7 +13,9 @@ from swap_plugin.benchmarks import get_ground_truth
 from swap_plugin.data import load_batch
 from swap_plugin.metric import regulariser
 from swap_plugin.paths import data_dir
-from swap_plugin.proxies import ENSEMBLE_MEMBERS, jacov_score, log_rank_ensemble, synflow_score
+from swap_plugin.proxies import ENSEMBLE_MEMBERS, PROXIES, jacov_score, log_rank_ensemble, synflow_score
+from swap_plugin.proxies.az_nas import expressivity_profile, expressivity_score, progressivity_score
+from swap_plugin.proxies.ensemble import ReferenceEnsemble
 from swap_plugin.spaces import get_space
 from swap_plugin.studies import StudyConfig, run_study, sample_archs
 from swap_plugin.studies.correlate import seeded_network
@@ -91,10 +93,11 @@ def test_study_swap_ensemble_equals_the_members_computed_directly(tmp_path):
     _, swap = json.loads((tmp_path / "correlation/nb201/cifar10/swap/3/scores.json").read_text())
     members = {"reg_swap": [s * regulariser(space.num_params(a, "cifar10"), 0.5, 0.4)
                             for a, s in zip(archs, swap["full_testpred"])]}
+    assert ENSEMBLE_MEMBERS[0] == "reg_swap" and set(ENSEMBLE_MEMBERS[1:]) <= set(PROXIES)
     for a in archs:
         net = seeded_network(space, a, "cifar10", 3, {"C": 4, "N": 1})
-        members.setdefault("synflow", []).append(synflow_score(net, x))
-        members.setdefault("jacov", []).append(jacov_score(net, x))
+        for m in ENSEMBLE_MEMBERS[1:]:
+            members.setdefault(m, []).append(PROXIES[m](net, x))
     want = log_rank_ensemble({m: members[m] for m in ENSEMBLE_MEMBERS})
     conf, res = json.loads((tmp_path / "correlation/nb201/cifar10/swap_ensemble/3/scores.json").read_text())
     assert np.allclose(res["full_testpred"], want)
@@ -108,3 +111,94 @@ def test_study_swap_ensemble_equals_the_members_computed_directly(tmp_path):
     plain = StudyConfig.from_dict({**cfg.as_dict(), "proxies": ["swap"]})
     with pytest.raises(ValueError, match="other settings"):
         run_study(plain, progress=False)
+
+
+class _Blocks(nn.Module):
+    """stem = identity, cell 0 = identity, cell 1 zeroes channel 1: covariances diag(1, 1),
+    diag(1, 1), diag(1, 0) on the batch below."""
+
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Identity()
+        self.cells = nn.ModuleList([nn.Identity(), nn.Conv2d(2, 2, 1, bias=False)])
+        with torch.no_grad():
+            self.cells[1].weight.copy_(torch.tensor([1.0, 0.0, 0.0, 0.0]).view(2, 2, 1, 1))
+
+    def forward(self, x):
+        x = self.stem(x)
+        for c in self.cells:
+            x = c(x)
+        return x
+
+
+def test_expressivity_and_progressivity_by_hand():
+    # channel 0: +1 -1 +1 -1, channel 1: +1 +1 -1 -1: centred, uncorrelated, variance 1 each
+    x = torch.tensor([[1.0, 1.0], [-1.0, 1.0], [1.0, -1.0], [-1.0, -1.0]]).view(4, 2, 1, 1)
+    net = _Blocks()
+    profile = expressivity_profile(net, x)
+    # eigenvalues (1, 1): p = (1/2, 1/2), entropy ln 2; eigenvalues (1, 0): p = (1, 0), entropy ~0
+    assert profile == pytest.approx([math.log(2), math.log(2), 0.0], abs=1e-7)
+    assert expressivity_score(net, x) == pytest.approx(2 * math.log(2), abs=1e-7)
+    assert progressivity_score(net, x) == pytest.approx(-math.log(2), abs=1e-7)
+    # the first cell only: no loss from the stem to it
+    assert progressivity_score(net, x, blocks=[net.stem, net.cells[0]]) == pytest.approx(0.0, abs=1e-7)
+    # constant features have no spread: NaN, which the ensemble ranks last
+    assert math.isnan(expressivity_score(net, torch.ones(4, 2, 1, 1)))
+
+
+def test_block_proxies_need_blocks_and_leave_the_model_alone():
+    with pytest.raises(ValueError, match="pass blocks="):
+        expressivity_score(nn.Sequential(nn.Conv2d(3, 2, 1), nn.ReLU()), torch.randn(2, 3, 4, 4))
+    net = _Blocks()
+    with pytest.raises(ValueError, match="modules of the model"):
+        expressivity_score(net, torch.randn(4, 2, 1, 1), blocks=[nn.Identity()])
+    with pytest.raises(ValueError, match="at least two"):
+        progressivity_score(net, torch.randn(4, 2, 1, 1), blocks=[net.stem])
+    bn = nn.Sequential(nn.Conv2d(3, 4, 3), nn.BatchNorm2d(4), nn.ReLU())
+    bn.eval()
+    before = bn[1].running_mean.clone()
+    expressivity_score(bn, torch.randn(4, 3, 6, 6), blocks=[bn[0], bn[2]])
+    assert torch.equal(bn[1].running_mean, before) and not bn.training
+
+
+@needs_data
+def test_expressivity_profile_of_nb201_equals_a_direct_computation():
+    """The hooked block features equal running the stem and cells by hand, and each
+    entropy equals numpy's eigenvalues of the covariance."""
+    space = get_space("nb201")
+    x = load_batch("cifar10", 8, seed=0)
+    for arch in [(2, 3, 1, 4, 2, 3), (1,) * 6]:  # the second: every edge `none`
+        torch.manual_seed(0)
+        net = space.build(arch, "cifar10", C=4, N=1)
+        want = []
+        with torch.no_grad():
+            h = net.train().stem(x)
+            feats = [h]
+            for cell in net.cells:
+                h = cell(h)
+                feats.append(h)
+        for f in feats:
+            m = f.permute(0, 2, 3, 1).reshape(-1, f.shape[1]).double().numpy()
+            lam = np.clip(np.linalg.eigvalsh(np.cov(m, rowvar=False, bias=True)), 0, None)
+            p = lam / lam.sum() if lam.sum() > 0 else lam * np.nan  # constant features: NaN
+            want.append(float(-(p * np.log(p + 1e-8)).sum()))
+        torch.manual_seed(0)
+        net = space.build(arch, "cifar10", C=4, N=1)
+        assert expressivity_profile(net, x) == pytest.approx(want, rel=1e-9, abs=1e-12, nan_ok=True)
+        assert len(want) == 1 + 3 * 1 + 2  # stem, 3 stages of N=1 cells, 2 reduction blocks
+        # all-none cells output zeros: every block after the stem is NaN
+        assert np.isfinite(want[0]) and np.isnan(want[1:]).all() == (arch == (1,) * 6)
+
+
+def test_reference_ensemble_is_the_log_rank_score_of_an_arch_joining_the_reference():
+    rng = np.random.default_rng(0)
+    ref = {"a": rng.integers(0, 5, 30).astype(float), "b": rng.normal(size=30), "c": rng.normal(size=30)}
+    ref["c"][3] = np.nan
+    ens = ReferenceEnsemble(ref)
+    for x in [{"a": 2.0, "b": 0.1, "c": -0.3}, {"a": 9.0, "b": -5.0, "c": np.nan}, {"a": 0.0, "b": 9.0, "c": 0.0}]:
+        joined = log_rank_ensemble({m: list(v) + [x[m]] for m, v in ref.items()})
+        assert ens(x) == pytest.approx(joined[-1], rel=1e-12)  # ties (integer a) and NaN included
+    with pytest.raises(KeyError, match="member"):
+        ens({"a": 1.0, "b": 1.0})
+    with pytest.raises(ValueError, match="same, non-empty"):
+        ReferenceEnsemble({"a": [1.0], "b": [1.0, 2.0]})

@@ -4,6 +4,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from ..proxies.ensemble import ENSEMBLE_MEMBERS
+
 CONFIG_DIR = Path(__file__).resolve().parent.parent.parent / "configs"
 
 
@@ -15,7 +17,7 @@ def add_parser(sub, add_scoring_flags) -> None:
     p.add_argument("--space", required=True, help="nb201 | nb101 | nb301 | tnb101_micro | tnb101_macro")
     p.add_argument("--dataset", help="benchmark dataset or TransNAS task (default from the config)")
     p.add_argument("--proxies", nargs="+", help="swap reg_swap params flops activation_patterns "
-                   "swap_ensemble (Ψ' + synflow + jacov, log-rank) and/or NB-Suite-Zero baselines "
+                   f"swap_ensemble ({' + '.join(ENSEMBLE_MEMBERS)}, log-rank) and/or NB-Suite-Zero baselines "
                    "(synflow, nwot, ...) read from zc files")
     p.add_argument("--n", type=arch_count, help="archs per seed (default 1000), or 'all': the whole table")
     p.add_argument("--seeds", help="e.g. 0-4 or 0,3,7")

@@ -14,7 +14,7 @@ import numpy as np
 from scipy.stats import rankdata
 
 # chosen on the 725-arch NB-Suite-Zero NB201 sets (results/explore_ensemble.md)
-ENSEMBLE_MEMBERS = ("reg_swap", "synflow", "jacov")
+ENSEMBLE_MEMBERS = ("reg_swap", "synflow", "jacov", "progressivity")
 
 
 def log_rank_ensemble(values: Dict[str, Sequence[float]]) -> np.ndarray:
@@ -29,3 +29,42 @@ def log_rank_ensemble(values: Dict[str, Sequence[float]]) -> np.ndarray:
         filled = np.where(np.isfinite(c), c, -np.inf)
         total += np.log(rankdata(filled) / n)
     return total
+
+
+class ReferenceEnsemble:
+    """The log-rank ensemble as a fixed score of one arch, for a search (Algorithm 1 needs
+    a fitness that does not change as it scores more archs): each member's value is ranked
+    against that member's values on a reference sample of n archs, scored once the same
+    way. The score is the arch's :func:`log_rank_ensemble` score had it joined the
+    reference: Σ_members log(r / (n + 1)), r its mid-rank among the n + 1 values. A NaN
+    value ranks last.
+
+    >>> ens = ReferenceEnsemble({"a": [1.0, 2.0, 3.0], "b": [3.0, 2.0, 1.0]})
+    >>> round(ens({"a": 2.5, "b": 2.5}), 4)  # rank 3 of 4 on a and on b: 2 log(3/4)
+    -0.5754
+    """
+
+    def __init__(self, reference: Dict[str, Sequence[float]]):
+        if not reference or len({len(v) for v in reference.values()}) != 1 or not len(next(iter(reference.values()))):
+            raise ValueError("give every member's values over the same, non-empty reference sample")
+        self.members = tuple(reference)
+        self._sorted = {m: np.sort(_ranked(v)) for m, v in reference.items()}
+        self.n = len(next(iter(reference.values())))
+
+    def __call__(self, values: Dict[str, float]) -> float:
+        missing = [m for m in self.members if m not in values]
+        if missing:
+            raise KeyError(f"no value for member(s) {missing}")
+        total = 0.0
+        for m, ref in self._sorted.items():
+            v = float(_ranked([values[m]])[0])
+            below = np.searchsorted(ref, v, "left")
+            equal = np.searchsorted(ref, v, "right") - below
+            total += np.log((below + 0.5 * equal + 1.0) / (self.n + 1))
+        return float(total)
+
+
+def _ranked(values) -> np.ndarray:
+    """Values as floats with NaN as -inf, so a NaN ranks below every number."""
+    v = np.asarray(values, dtype=float)
+    return np.where(np.isnan(v), -np.inf, v)

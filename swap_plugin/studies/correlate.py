@@ -29,7 +29,8 @@ from .store import RecordStore
 _STATE: dict = {}
 
 
-def _load_inputs(cfg: StudyConfig, seed: int) -> torch.Tensor:
+def study_inputs(cfg: StudyConfig, seed: int) -> torch.Tensor:
+    """The image batch every arch of a seed is scored on."""
     from ..data import load_batch
 
     return load_batch(cfg.images or cfg.dataset, cfg.samples, source=cfg.image_source, seed=seed,
@@ -138,7 +139,7 @@ def score_seed(cfg: StudyConfig, seed: int, archs: list, progress: bool = True) 
     base = study_dir(cfg)
     # the batch is loaded here, not in the workers: a pool whose initializer raises
     # respawns workers forever instead of failing
-    x = _load_inputs(cfg, seed)
+    x = study_inputs(cfg, seed)
     store = RecordStore(base / f"records_seed{seed}.jsonl")
     _check_resume_key(base / f"records_seed{seed}.key.json", cfg)
     todo, seen = [], set()
