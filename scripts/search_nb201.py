@@ -153,6 +153,55 @@ class RegSwapFitness:
         return hit[0] * regulariser(hit[1], self.mu, self.sigma)
 
 
+class EnsembleFitness(RegSwapFitness):
+    """The rank ensemble of ``swap_plugin.proxies.ENSEMBLE_MEMBERS`` (Ψ' + synflow + jacov +
+    progressivity) as a fixed fitness (:class:`swap_plugin.proxies.ReferenceEnsemble`):
+    each member ranked against its values on ``reference`` random archs, drawn with
+    ``30_000 + batch_seed`` and scored on the same networks and batch as Ψ'. The members
+    beside Ψ' are cached in ``members`` (a RecordStore); their seconds count as scoring."""
+
+    def __init__(self, space, dataset: str, cache: ScoreCache, members: RecordStore, reference: int,
+                 samples: int = 16, mu: float = 1.5, sigma: float = 1.5, batch_seed: int = 0):
+        super().__init__(space, dataset, cache, samples, mu, sigma, batch_seed)
+        self.store, self.n_reference, self._ranker = members, reference, None
+        self.reference_seconds = 0.0  # scoring the reference sample (once per fitness)
+
+    def values(self, arch) -> dict:
+        """{member: value} of ``arch``."""
+        from swap_plugin.proxies import ENSEMBLE_MEMBERS, PROXIES
+
+        key = f"{self.dataset}|{self.batch_seed}|{list(arch)}"
+        if key not in self.store:
+            t0 = time.perf_counter()
+            net = seeded_network(self.space, arch, self.dataset, self.batch_seed)
+            x = self.scorer().inputs
+            self.store.append({"key": key, **{m: PROXIES[m](net, x) for m in ENSEMBLE_MEMBERS if m in PROXIES},
+                               "seconds": time.perf_counter() - t0})
+        rec = self.store.get(key)
+        self.seconds += rec["seconds"]
+        return {"reg_swap": RegSwapFitness.__call__(self, arch), **{m: v for m, v in rec.items()
+                                                                    if m not in ("key", "seconds")}}
+
+    def ranker(self):
+        if self._ranker is None:
+            from swap_plugin.proxies import ReferenceEnsemble
+
+            rng, archs = np.random.default_rng(30_000 + self.batch_seed), []
+            while len(archs) < self.n_reference:
+                a = self.space.sample(rng)
+                if a not in archs:
+                    archs.append(a)
+            before = self.seconds
+            rows = [self.values(a) for a in archs]
+            self.reference_seconds, self.seconds = self.seconds - before, before
+            self._ranker = ReferenceEnsemble({m: [r[m] for r in rows] for m in rows[0]})
+        return self._ranker
+
+    def __call__(self, arch) -> float:
+        ranker = self.ranker()
+        return ranker(self.values(arch))
+
+
 def swap_nas(space, fitness: RegSwapFitness, cfg: EvolutionConfig, seed: int):
     t0 = time.perf_counter()
     evo = Evolution(space, fitness, cfg, seed=seed)
@@ -204,21 +253,34 @@ def regularized_evolution(space, val_acc: Callable, n: int, population_size: int
 
 
 def run_one(space, gt, dataset: str, seed: int, cfg: EvolutionConfig, cache: ScoreCache,
-            samples: int, mu: float, sigma: float, score_fn=None, init_seed: int = 0) -> dict:
+            samples: int, mu: float, sigma: float, score_fn=None, init_seed: int = 0,
+            members: Optional[RecordStore] = None, reference: int = 0) -> dict:
+    """One seed on one dataset: SWAP-NAS, random search and RE. With ``members`` the
+    proxy searches use the ensemble fitness (:class:`EnsembleFitness`, ``reference`` archs)."""
     test = lambda a: float(gt.lookup(a, dataset, TEST_COLUMN[dataset]))  # noqa: E731
     val = lambda a: float(gt.lookup(a, dataset, VAL_METRIC))  # noqa: E731
-    fit = RegSwapFitness(space, dataset, cache, samples, mu, sigma, init_seed, score_fn=score_fn)
+
+    def fitness():
+        if members is not None:
+            return EnsembleFitness(space, dataset, cache, members, reference, samples, mu, sigma, init_seed)
+        return RegSwapFitness(space, dataset, cache, samples, mu, sigma, init_seed, score_fn=score_fn)
+
+    fit = fitness()
     s_arch, s_fit, evals, s_over, s_sec = swap_nas(space, fit, cfg, seed)
-    fit_rs = RegSwapFitness(space, dataset, cache, samples, mu, sigma, init_seed, score_fn=score_fn)
+    fit_rs = fitness()
     fit_rs._scorer = fit._scorer
     r_arch, r_fit, r_over, r_sec = random_search(space, fit_rs, evals, seed)
     e_arch, e_val, e_time = regularized_evolution(space, val, evals, cfg.population_size,
                                                   cfg.sample_size, seed)
-    return {"seed": seed, "dataset": dataset, "evaluations": evals,
-            "swap_nas": {"arch": list(s_arch), "fitness": s_fit, "test": test(s_arch),
-                         "seconds": s_sec + max(0.0, s_over - s_sec)},
-            "random_regswap": {"arch": list(r_arch), "fitness": r_fit, "test": test(r_arch),
-                               "seconds": r_sec + max(0.0, r_over - r_sec)},
+    extra = {}
+    if members is not None:  # both proxy searches pay for scoring the reference sample
+        extra = {"reference": reference, "reference_seconds": fit.reference_seconds}
+        s_total, r_total = s_sec + fit.reference_seconds, r_sec + fit.reference_seconds
+    else:
+        s_total, r_total = s_sec + max(0.0, s_over - s_sec), r_sec + max(0.0, r_over - r_sec)
+    return {"seed": seed, "dataset": dataset, "evaluations": evals, **extra,
+            "swap_nas": {"arch": list(s_arch), "fitness": s_fit, "test": test(s_arch), "seconds": s_total},
+            "random_regswap": {"arch": list(r_arch), "fitness": r_fit, "test": test(r_arch), "seconds": r_total},
             "re_val_acc": {"arch": list(e_arch), "fitness": e_val, "test": test(e_arch),
                            "seconds": e_time}}
 
@@ -233,8 +295,9 @@ def best_in_space(gt, dataset: str) -> float:
 
 
 def summarise(rows: List[dict], datasets, gt, args, command: str, complete: bool) -> str:
-    methods = (("swap_nas", "SWAP-NAS (reg_swap, Algorithm 1)"),
-               ("random_regswap", "Random search (best reg_swap)"),
+    fitness = getattr(args, "fitness", "reg_swap")
+    methods = (("swap_nas", f"SWAP-NAS ({fitness}, Algorithm 1)"),
+               ("random_regswap", f"Random search (best {fitness})"),
                ("re_val_acc", "RE on true val. accuracy"))
     lines = ["# SWAP-NAS search on NAS-Bench-201 (offline, standalone)", "",
              f"Command: `{command}`", "",
@@ -285,6 +348,12 @@ def summarise(rows: List[dict], datasets, gt, args, command: str, complete: bool
               "only because a table exists); it is the reference SWAP-NAS should approach "
               "without any training.",
               "- Per-seed rows (archs, fitness, test accuracy): the JSON next to this file."]
+    if fitness == "ensemble":
+        lines += [f"- Fitness `ensemble`: Σ over Ψ' (μ = {args.mu}, σ = {args.sigma} M), synflow, jacov and "
+                  f"progressivity of log(rank / (n + 1)), each ranked among its values on a reference sample of "
+                  f"n = {args.reference} random archs (drawn per seed, scored on the same networks and batch; "
+                  "`swap_plugin.proxies.ReferenceEnsemble`). E counts the archs the search scored; the "
+                  "reference comes on top of it, and its scoring time is in both proxy searches' seconds."]
     if getattr(args, "init_per_seed", False):
         lines += ["- Each search seed s scores with its own draw of the landscape: weights seeded by "
                   "(s, arch), batch `load_batch(dataset, S, seed=s)` (as correlation-study seed s and "
@@ -320,6 +389,11 @@ def main(argv=None) -> int:
                    help="seed the networks' weights and the image batch with the search seed (as the "
                         "NASLib runner does) instead of seed 0 for every search: each search then sees "
                         "its own draw of the fitness landscape")
+    p.add_argument("--fitness", choices=("reg_swap", "ensemble"), default="reg_swap",
+                   help="reg_swap (the paper), or the rank ensemble of Ψ' + synflow + jacov + progressivity "
+                        "against --reference random archs (swap_plugin.proxies.ReferenceEnsemble)")
+    p.add_argument("--reference", type=int, default=200,
+                   help="archs in the ensemble fitness's reference sample (scored once per search seed)")
     p.add_argument("--out", type=Path, default=ROOT / "results" / "search_nb201.md")
     p.add_argument("--cache", type=Path, default=None,
                    help="score cache JSONL (default: <out>.scores.jsonl)")
@@ -340,6 +414,12 @@ def main(argv=None) -> int:
                                               "sigma")}
     if args.init_per_seed:  # absent otherwise, so earlier rows files stay valid
         settings["init_per_seed"] = True
+    members = None
+    if args.fitness == "ensemble":  # likewise
+        if args.reference < 2:
+            raise SystemExit("--reference must be at least 2 archs")
+        settings.update(fitness="ensemble", reference=args.reference)
+        members = RecordStore(out.with_suffix(".members.jsonl"))
     rows: List[dict] = []
     if rows_path.exists():
         saved = json.loads(rows_path.read_text())
@@ -364,7 +444,8 @@ def main(argv=None) -> int:
                 continue
             t0 = time.time()
             row = run_one(space, gt, ds, seed, cfg, cache, args.samples, args.mu, args.sigma,
-                          init_seed=seed if args.init_per_seed else 0)
+                          init_seed=seed if args.init_per_seed else 0, members=members,
+                          reference=args.reference)
             rows.append(row)
             print(f"seed {seed} {ds}: E={row['evaluations']} swap={row['swap_nas']['test']:.2f} "
                   f"rs={row['random_regswap']['test']:.2f} re={row['re_val_acc']['test']:.2f} "

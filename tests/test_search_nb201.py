@@ -150,3 +150,41 @@ def test_fitness_equals_the_correlation_study_record(tmp_path):
     with pytest.raises(ValueError, match="not with this search"):
         sn201.ScoreCache(None).warm_from_study("cifar10", tmp_path / "study", 32)
     assert sn201.ScoreCache(None).warm_from_study("cifar100", tmp_path / "study", 16) == 0
+
+
+def test_ensemble_fitness_ranks_against_its_reference_sample(tmp_path):
+    """The ensemble fitness of an arch is ReferenceEnsemble over the reference archs' member
+    values, all computed directly on the seeded networks and batch; cached values are reused."""
+    from swap_plugin.proxies import ENSEMBLE_MEMBERS, PROXIES, ReferenceEnsemble
+    from swap_plugin.studies import RecordStore
+    from swap_plugin.studies.correlate import seeded_network
+
+    space = get_space("nb201")
+    members = RecordStore(tmp_path / "m.jsonl")
+    fit = sn201.EnsembleFitness(space, "ImageNet16-120", sn201.ScoreCache(None), members, reference=3,
+                                batch_seed=4)
+    a = (2, 3, 0, 2, 4, 3)
+    try:
+        got = fit(a)
+    except (FileNotFoundError, ValueError) as e:
+        pytest.skip(f"images not available: {e}")
+    rng, ref = np.random.default_rng(30_000 + 4), []
+    while len(ref) < 3:  # the reference draw of EnsembleFitness.ranker
+        r = space.sample(rng)
+        if r not in ref:
+            ref.append(r)
+    x = fit.scorer().inputs
+
+    def direct(arch):
+        net = seeded_network(space, arch, "ImageNet16-120", 4)
+        r = fit.scorer().score(net)
+        return {"reg_swap": r.swap * np.exp(-((r.params - 1.5) / 1.5) ** 2),
+                **{m: PROXIES[m](net, x) for m in ENSEMBLE_MEMBERS[1:]}}
+
+    rows = [direct(r) for r in ref]
+    want = ReferenceEnsemble({m: [r[m] for r in rows] for m in ENSEMBLE_MEMBERS})(direct(a))
+    assert got == pytest.approx(want, rel=1e-12)
+    assert len(members) == 4 and fit.reference_seconds > 0
+    again = sn201.EnsembleFitness(space, "ImageNet16-120", sn201.ScoreCache(None), members, reference=3,
+                                  batch_seed=4)
+    assert again(a) == pytest.approx(got, rel=1e-12) and len(members) == 4  # members read back
