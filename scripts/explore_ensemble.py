@@ -47,7 +47,7 @@ from _report import report_head, write_report  # noqa: E402
 from swap_plugin.benchmarks import NB201_TEST_COLUMNS, get_ground_truth  # noqa: E402
 from swap_plugin.metric import regulariser  # noqa: E402
 from swap_plugin.proxies import ENSEMBLE_MEMBERS, PROXIES, log_rank_ensemble  # noqa: E402
-from swap_plugin.proxies.az_nas import expressivity_profile  # noqa: E402
+from swap_plugin.proxies.az_nas import expressivity_profile, progressivity_of  # noqa: E402
 from swap_plugin.spaces import get_space  # noqa: E402
 from swap_plugin.studies import PAPER_PRESETS_M, RecordStore, StudyConfig, parse_seeds, sample_archs  # noqa: E402
 from swap_plugin.studies.correlate import seeded_network, study_inputs  # noqa: E402
@@ -88,7 +88,7 @@ def _work(job) -> dict:
     rec = {"key": key}
     if "expressivity" in names and "progressivity" in names:  # one profile gives both
         profile = expressivity_profile(net, x)
-        rec.update(expressivity=float(profile.sum()), progressivity=float(np.min(np.diff(profile))))
+        rec.update(expressivity=float(profile.sum()), progressivity=progressivity_of(profile))
     return {**rec, **{name: PROXIES[name](net, x) for name in names if name not in rec}}
 
 

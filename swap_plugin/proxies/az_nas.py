@@ -92,7 +92,11 @@ def progressivity_score(model: nn.Module, inputs: torch.Tensor,
                         blocks: Optional[Sequence[nn.Module]] = None) -> float:
     """The smallest block-to-block change of expressivity (higher is better); needs two
     blocks."""
-    profile = expressivity_profile(model, inputs, blocks)
+    return progressivity_of(expressivity_profile(model, inputs, blocks))
+
+
+def progressivity_of(profile: Sequence[float]) -> float:
+    """Progressivity from an :func:`expressivity_profile` (NaN if any block is NaN)."""
     if len(profile) < 2:
         raise ValueError("progressivity compares consecutive blocks: give at least two")
     return float(np.min(np.diff(profile)))

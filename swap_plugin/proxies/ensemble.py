@@ -26,8 +26,7 @@ def log_rank_ensemble(values: Dict[str, Sequence[float]]) -> np.ndarray:
     n = len(cols[0])
     total = np.zeros(n)
     for c in cols:
-        filled = np.where(np.isfinite(c), c, -np.inf)
-        total += np.log(rankdata(filled) / n)
+        total += np.log(rankdata(_ranked(c)) / n)
     return total
 
 
