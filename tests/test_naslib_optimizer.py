@@ -278,6 +278,37 @@ def test_swap_evolution_fitness_is_the_proxy(naslib, tmp_path):
     assert f == ZeroCost("reg_swap").query(g, dataloader=opt.train_loader) > 0
 
 
+def test_swap_ensemble_fitness_ranks_members_of_seeded_graphs(naslib, tmp_path):
+    """search.proxy swap_ensemble: the fitness is ReferenceEnsemble over the member values of
+    the seeded NASLib graphs of the reference archs; reg_swap is the registered measure's."""
+    from naslib.predictors import ZeroCost
+    from naslib.search_spaces import NasBench201SearchSpace
+
+    from swap_plugin.naslib.ensemble import chain_blocks, member_values
+    from swap_plugin.proxies import ENSEMBLE_MEMBERS, ReferenceEnsemble
+
+    cfg = nas_config(tmp_path, proxy="swap_ensemble", ensemble_reference=3)
+    opt = sn.SwapEvolution(cfg)
+    opt.adapt_search_space(NasBench201SearchSpace())
+    arch = (2, 2, 3, 0, 2, 4)
+    f = opt.fitness(arch)
+    x = next(iter(opt.train_loader))[0]
+    rng, ref = np.random.default_rng(30_000 + 0), {}
+    while len(ref) < 3:
+        a = opt.adapter.sample(rng)
+        ref.setdefault(opt.adapter.hash(a), a)
+    rows = [member_values(opt.seeded_graph(a), x) for a in ref.values()]
+    want = ReferenceEnsemble({m: [r[m] for r in rows] for m in ENSEMBLE_MEMBERS})(member_values(opt.seeded_graph(arch), x))
+    assert f == pytest.approx(want, rel=1e-12)
+    g = opt.seeded_graph(arch)
+    assert member_values(g, x)["reg_swap"] == pytest.approx(
+        ZeroCost("reg_swap").query(opt.seeded_graph(arch), dataloader=opt.train_loader), rel=1e-9)
+    assert len(chain_blocks(g)) == 1 + 3 * 5 + 2  # stem, 15 cells, 2 reduction blocks
+    with pytest.raises(ValueError, match="at least 2"):
+        bad = sn.SwapEvolution(nas_config(tmp_path / "b", proxy="swap_ensemble", ensemble_reference=1))
+        bad.adapt_search_space(NasBench201SearchSpace())
+
+
 def test_zc_evaluator_reads_swap_from_a_scored_copy(naslib, tmp_path):
     if not ZC_725.exists():
         pytest.skip(f"{ZC_725} not available")

@@ -23,8 +23,13 @@ to download them), ``"swap"`` = ``search.swap_batch_size`` (default 16) images f
 :func:`swap_plugin.data.load_batch` in a one-batch DataLoader, ``"auto"`` (default) =
 NASLib's loader when its files exist under ``config.data``, else ours.
 
+``search.proxy: swap_ensemble`` (NB201 graphs) makes the fitness the rank ensemble of
+Ψ' + synflow + jacov + progressivity on the same seeded graph and batch, ranked against
+``search.ensemble_reference`` (default 200) random archs scored first
+(:mod:`swap_plugin.naslib.ensemble`).
+
 Config keys (``search.``): ``population_size``, ``sample_size``, ``mutation_times``
-(default 4), ``crossover_prob`` (default 0.5), ``epochs``, ``proxy``, ``seed``,
+(default 4), ``crossover_prob`` (default 0.5), ``epochs``, ``proxy``, ``seed``, ``ensemble_reference``,
 ``swap_mu`` / ``swap_sigma`` and the other ``swap_*`` options of
 :func:`swap_plugin.naslib.configure_from_config`, ``swap_loader``, ``swap_batch_size``.
 
@@ -55,6 +60,7 @@ from naslib.optimizers.core.metaclasses import MetaOptimizer
 from naslib.search_spaces.core.query_metrics import Metric
 
 from ..search.evolution import Evolution, EvolutionConfig
+from .ensemble import EnsembleFitness, member_values
 from .measures import configure_from_config, register
 from .space_adapter import NaslibSpaceAdapter
 
@@ -128,7 +134,9 @@ class SwapEvolution(MetaOptimizer):
         self.search_space = self.adapter = self.evolution = None
         self.dataset_api = None
         self._graphs = {}
-        if self.proxy in ("swap", "reg_swap"):
+        self._ensemble = None
+        self.reference = int(_get(s, "ensemble_reference", 200))
+        if self.proxy in ("swap", "reg_swap", "swap_ensemble"):
             register()
             configure_from_config(config)
 
@@ -140,18 +148,32 @@ class SwapEvolution(MetaOptimizer):
         self.adapter = NaslibSpaceAdapter(self.search_space, dataset_api)
         self.evolution = Evolution(self.adapter, self.fitness, self.evolution_config, seed=self.seed)
         self._graphs = {}
+        if self.proxy == "swap_ensemble":
+            self._ensemble = EnsembleFitness(self.member_values, self.adapter.sample, self.adapter.hash,
+                                             self.reference, self.seed)
 
     def fitness(self, arch) -> float:
         """The proxy's score of ``arch`` (weights seeded by seed and arch)."""
         if self._custom_fitness is not None:
             return float(self._custom_fitness(arch))
+        if self._ensemble is not None:
+            return float(self._ensemble(arch))
         from naslib.predictors import ZeroCost
 
+        graph = self.seeded_graph(arch)
+        return float(ZeroCost(method_type=self.proxy).query(graph, dataloader=self.train_loader))
+
+    def seeded_graph(self, arch):
+        """The parsed graph of ``arch``, its weights seeded by (seed, arch)."""
         if self.train_loader is None:
             self.train_loader = build_train_loader(self.config)
         torch.manual_seed(zlib.crc32(self.adapter.hash(arch).encode()) ^ self.seed)
-        graph = self.adapter.to_graph(arch)
-        return float(ZeroCost(method_type=self.proxy).query(graph, dataloader=self.train_loader))
+        return self.adapter.to_graph(arch)
+
+    def member_values(self, arch) -> dict:
+        """``swap_ensemble``'s member values of ``arch`` (one seeded graph, the loader's first batch)."""
+        graph = self.seeded_graph(arch)
+        return member_values(graph, next(iter(self.train_loader))[0])
 
     # ---- the epochs ------------------------------------------------------------------
     def new_epoch(self, epoch: int):

@@ -41,7 +41,9 @@ def default_blocks(model: nn.Module) -> List[nn.Module]:
 def block_features(model: nn.Module, inputs: torch.Tensor,
                    blocks: Optional[Sequence[nn.Module]] = None) -> List[torch.Tensor]:
     """The outputs of ``blocks`` (default :func:`default_blocks`) in the order the forward
-    produces them, from a train-mode copy of ``model``."""
+    produces them, from a train-mode copy of ``model``. Each block's ``forward`` is wrapped
+    in the copy rather than hooked: NASLib's graphs call ``op.forward`` directly, which
+    forward hooks never see."""
     net = copy.deepcopy(model).train()  # train-mode BatchNorm would update the caller's statistics
     if blocks is None:
         mods = default_blocks(net)
@@ -53,14 +55,19 @@ def block_features(model: nn.Module, inputs: torch.Tensor,
         copies = dict(net.named_modules())
         mods = [copies[where[id(b)]] for b in blocks]
     feats: List[torch.Tensor] = []
-    handles = [m.register_forward_hook(lambda _m, _i, out: feats.append(out.detach())) for m in mods]
-    try:
-        with torch.no_grad():
-            net(inputs)
-    finally:
-        for h in handles:
-            h.remove()
+    for m in mods:  # the copy is thrown away after this forward: nothing to restore
+        m.forward = _recording(m.forward, feats)
+    with torch.no_grad():
+        net(inputs)
     return feats
+
+
+def _recording(forward, feats: List[torch.Tensor]):
+    def recorded(*args, **kwargs):
+        out = forward(*args, **kwargs)
+        feats.append(out.detach())
+        return out
+    return recorded
 
 
 def feature_entropy(feat: torch.Tensor) -> float:
