@@ -155,15 +155,18 @@ class RegSwapFitness:
 
 class EnsembleFitness(RegSwapFitness):
     """The rank ensemble of ``swap_plugin.proxies.ENSEMBLE_MEMBERS`` (Ψ' + synflow + jacov +
-    progressivity) as a fixed fitness (:class:`swap_plugin.proxies.ReferenceEnsemble`):
-    each member ranked against its values on ``reference`` random archs, drawn with
-    ``30_000 + batch_seed`` and scored on the same networks and batch as Ψ'. The members
-    beside Ψ' are cached in ``members`` (a RecordStore); their seconds count as scoring."""
+    progressivity) as a fixed fitness (:class:`swap_plugin.search.ensemble_fitness.EnsembleFitness`):
+    each member ranked against its values on ``reference`` random archs of the search's
+    draw, scored on the same networks and batch as Ψ'. The members beside Ψ' are cached in
+    ``members`` (a RecordStore); their seconds count as scoring."""
 
     def __init__(self, space, dataset: str, cache: ScoreCache, members: RecordStore, reference: int,
                  samples: int = 16, mu: float = 1.5, sigma: float = 1.5, batch_seed: int = 0):
+        from swap_plugin.search.ensemble_fitness import EnsembleFitness as Ranked
+
         super().__init__(space, dataset, cache, samples, mu, sigma, batch_seed)
-        self.store, self.n_reference, self._ranker = members, reference, None
+        self.store = members
+        self.ranked = Ranked(self.values, space.sample, space.hash, reference, batch_seed)
         self.reference_seconds = 0.0  # scoring the reference sample (once per fitness)
 
     def values(self, arch) -> dict:
@@ -182,24 +185,12 @@ class EnsembleFitness(RegSwapFitness):
         return {"reg_swap": RegSwapFitness.__call__(self, arch), **{m: v for m, v in rec.items()
                                                                     if m not in ("key", "seconds")}}
 
-    def ranker(self):
-        if self._ranker is None:
-            from swap_plugin.proxies import ReferenceEnsemble
-
-            rng, archs = np.random.default_rng(30_000 + self.batch_seed), []
-            while len(archs) < self.n_reference:
-                a = self.space.sample(rng)
-                if a not in archs:
-                    archs.append(a)
-            before = self.seconds
-            rows = [self.values(a) for a in archs]
-            self.reference_seconds, self.seconds = self.seconds - before, before
-            self._ranker = ReferenceEnsemble({m: [r[m] for r in rows] for m in rows[0]})
-        return self._ranker
-
     def __call__(self, arch) -> float:
-        ranker = self.ranker()
-        return ranker(self.values(arch))
+        if not self.ranked.ready:  # the reference's scoring time is kept apart from the search's
+            before = self.seconds
+            self.ranked.ranker()
+            self.reference_seconds, self.seconds = self.seconds - before, before
+        return self.ranked(arch)
 
 
 def swap_nas(space, fitness: RegSwapFitness, cfg: EvolutionConfig, seed: int):

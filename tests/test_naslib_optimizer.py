@@ -286,6 +286,7 @@ def test_swap_ensemble_fitness_ranks_members_of_seeded_graphs(naslib, tmp_path):
 
     from swap_plugin.naslib.ensemble import chain_blocks, member_values
     from swap_plugin.proxies import ENSEMBLE_MEMBERS, ReferenceEnsemble
+    from swap_plugin.search.ensemble_fitness import REFERENCE_SEED
 
     cfg = nas_config(tmp_path, proxy="swap_ensemble", ensemble_reference=3)
     opt = sn.SwapEvolution(cfg)
@@ -293,7 +294,7 @@ def test_swap_ensemble_fitness_ranks_members_of_seeded_graphs(naslib, tmp_path):
     arch = (2, 2, 3, 0, 2, 4)
     f = opt.fitness(arch)
     x = next(iter(opt.train_loader))[0]
-    rng, ref = np.random.default_rng(30_000 + 0), {}
+    rng, ref = np.random.default_rng(REFERENCE_SEED + 0), {}
     while len(ref) < 3:
         a = opt.adapter.sample(rng)
         ref.setdefault(opt.adapter.hash(a), a)

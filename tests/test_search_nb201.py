@@ -156,6 +156,7 @@ def test_ensemble_fitness_ranks_against_its_reference_sample(tmp_path):
     """The ensemble fitness of an arch is ReferenceEnsemble over the reference archs' member
     values, all computed directly on the seeded networks and batch; cached values are reused."""
     from swap_plugin.proxies import ENSEMBLE_MEMBERS, PROXIES, ReferenceEnsemble
+    from swap_plugin.search.ensemble_fitness import REFERENCE_SEED
     from swap_plugin.studies import RecordStore
     from swap_plugin.studies.correlate import seeded_network
 
@@ -168,7 +169,7 @@ def test_ensemble_fitness_ranks_against_its_reference_sample(tmp_path):
         got = fit(a)
     except (FileNotFoundError, ValueError) as e:
         pytest.skip(f"images not available: {e}")
-    rng, ref = np.random.default_rng(30_000 + 4), []
+    rng, ref = np.random.default_rng(REFERENCE_SEED + 4), []
     while len(ref) < 3:  # the reference draw of EnsembleFitness.ranker
         r = space.sample(rng)
         if r not in ref:

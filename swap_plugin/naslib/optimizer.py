@@ -59,8 +59,9 @@ import torch
 from naslib.optimizers.core.metaclasses import MetaOptimizer
 from naslib.search_spaces.core.query_metrics import Metric
 
+from ..search.ensemble_fitness import EnsembleFitness
 from ..search.evolution import Evolution, EvolutionConfig
-from .ensemble import EnsembleFitness, member_values
+from .ensemble import member_values
 from .measures import configure_from_config, register
 from .space_adapter import NaslibSpaceAdapter
 
