@@ -223,11 +223,10 @@ def full_space(full_runs: list, out: Path, workers: int) -> list:
             archs = [tuple(r["arch"]) for r in recs]
             y = np.array([gt.lookup(a, ds) for a in archs])
             test = np.array([gt.lookup(a, ds, NB201_TEST_COLUMNS[ds]) for a in archs])
-            stored = set(recs[0]["members"])
-            values = {"reg_swap": [reg_swap(r) for r in recs],
-                      **{m: [r["members"][m] for r in recs] for m in stored},
-                      **computed(study_of(path), seed, archs, tuple(m for m in PROXIES if m not in stored),
-                                 out, workers)}
+            stored = [m for m in PROXIES if m in recs[0]["members"]]
+            ours = computed(study_of(path), seed, archs, tuple(m for m in PROXIES if m not in stored), out, workers)
+            values = {"reg_swap": [reg_swap(r) for r in recs],  # one column order for every row
+                      **{m: [r["members"][m] for r in recs] if m in stored else ours[m] for m in PROXIES}}
             scores = {**values, "ensemble": log_rank_ensemble({m: values[m] for m in ENSEMBLE_MEMBERS}),
                       "before": log_rank_ensemble({m: values[m] for m in BEFORE})}
             res = {}
@@ -317,8 +316,8 @@ def main(argv=None):
         scores = list(full[0][3])
         lines += ["", "## D. The whole NB201 space (one draw of weights and batch per seed)", "",
                   "ρ against val_accuracy; top-1: the 200-epoch test accuracy (%) of the arch the score ranks "
-                  "first, what a search that finds the score's maximum returns. synflow / jacov come from the "
-                  "study's records, the rest are computed on the same networks.", "",
+                  "first, what a search that finds the score's maximum returns. Members the study's records "
+                  "hold (its swap_ensemble members) are read from them, the rest computed on the same networks.", "",
                   "| dataset | seed | archs | " + " | ".join(f"{s} ρ / top-1" for s in scores) + " | AZ-NAS ρ |",
                   "|---|---:|---:|" + "---:|" * (len(scores) + 1)]
         lines += [f"| {ds} | {s} | {n} | " + " | ".join(f"{r[x][0]:.3f} / {r[x][1]:.2f}" for x in scores)
