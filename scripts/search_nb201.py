@@ -171,15 +171,14 @@ class EnsembleFitness(RegSwapFitness):
 
     def values(self, arch) -> dict:
         """{member: value} of ``arch``."""
-        from swap_plugin.proxies import ENSEMBLE_MEMBERS, PROXIES
+        from swap_plugin.proxies import ensemble_member_values
 
         key = f"{self.dataset}|{self.batch_seed}|{list(arch)}"
         if key not in self.store:
             t0 = time.perf_counter()
             net = seeded_network(self.space, arch, self.dataset, self.batch_seed)
             x = self.scorer().inputs
-            self.store.append({"key": key, **{m: PROXIES[m](net, x) for m in ENSEMBLE_MEMBERS if m in PROXIES},
-                               "seconds": time.perf_counter() - t0})
+            self.store.append({"key": key, **ensemble_member_values(net, x), "seconds": time.perf_counter() - t0})
         rec = self.store.get(key)
         self.seconds += rec["seconds"]
         return {"reg_swap": RegSwapFitness.__call__(self, arch), **{m: v for m, v in rec.items()

@@ -15,12 +15,8 @@ from typing import Dict, List
 import torch
 from torch import nn
 
-from ..proxies import ENSEMBLE_MEMBERS, PROXIES
-from ..proxies.az_nas import expressivity_score, progressivity_score
+from ..proxies import ensemble_member_values
 from .measures import measure_value
-
-# members computed from block features: they need the graph's blocks
-_BLOCK_PROXIES = {"expressivity": expressivity_score, "progressivity": progressivity_score}
 
 
 def chain_blocks(graph) -> List[nn.Module]:
@@ -38,10 +34,5 @@ def chain_blocks(graph) -> List[nn.Module]:
 
 def member_values(graph, inputs: torch.Tensor) -> Dict[str, float]:
     """``{member: value}`` of one parsed NASLib graph on ``inputs``."""
-    values = {"reg_swap": measure_value(graph, inputs, "reg_swap")}
-    for m in ENSEMBLE_MEMBERS[1:]:
-        if m in _BLOCK_PROXIES:
-            values[m] = _BLOCK_PROXIES[m](graph, inputs, blocks=chain_blocks(graph))
-        else:
-            values[m] = PROXIES[m](graph, inputs)
-    return values
+    return {"reg_swap": measure_value(graph, inputs, "reg_swap"),
+            **ensemble_member_values(graph, inputs, blocks=chain_blocks(graph))}

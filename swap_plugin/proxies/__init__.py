@@ -13,6 +13,16 @@ from .synflow import synflow_score
 
 PROXIES = {"synflow": synflow_score, "jacov": jacov_score, "expressivity": expressivity_score,
            "progressivity": progressivity_score}
+BLOCK_PROXIES = ("expressivity", "progressivity")  # these also take blocks=[...]
 
-__all__ = ["ENSEMBLE_MEMBERS", "PROXIES", "ReferenceEnsemble", "expressivity_score", "jacov_score", "log_rank_ensemble",
-           "progressivity_score", "synflow_score"]
+
+def ensemble_member_values(model, inputs, blocks=None) -> dict:
+    """``{member: value}`` of the :data:`ENSEMBLE_MEMBERS` other than reg_swap (the SWAP
+    scorer gives that) on one network; ``blocks`` (default: the network's stem + cells or
+    layers) go to the block-feature proxies."""
+    extra = {} if blocks is None else {"blocks": blocks}
+    return {m: PROXIES[m](model, inputs, **(extra if m in BLOCK_PROXIES else {}))
+            for m in ENSEMBLE_MEMBERS if m in PROXIES}
+
+__all__ = ["BLOCK_PROXIES", "ENSEMBLE_MEMBERS", "PROXIES", "ReferenceEnsemble", "ensemble_member_values",
+           "expressivity_score", "jacov_score", "log_rank_ensemble", "progressivity_score", "synflow_score"]

@@ -72,10 +72,10 @@ def _score_arch(arch) -> dict:
     if "flops" in cfg.proxies:
         rec["flops"] = _mflops(net, scorer.inputs[:1])
     if "swap_ensemble" in cfg.proxies:  # the members beside Ψ', on the same network and batch
-        from ..proxies import ENSEMBLE_MEMBERS, PROXIES
+        from ..proxies import ensemble_member_values
 
         t = time.perf_counter()
-        rec["members"] = {m: PROXIES[m](net, scorer.inputs) for m in ENSEMBLE_MEMBERS if m in PROXIES}
+        rec["members"] = ensemble_member_values(net, scorer.inputs)
         rec["ensemble_seconds"] = time.perf_counter() - t
     return rec
 
