@@ -4,7 +4,8 @@
 Runs ``scripts/naslib_nas_runner.py`` (optimizer ``swap_evolution``) once per (seed,
 dataset) in a subprocess, skips runs whose ``final_architecture.json`` exists (so a
 killed sweep resumes), looks the found arch up in the NB201 table of SWAP_DATA_DIR
-(NASLib's own dataset_api pickles are not needed) and writes a markdown table.
+(NASLib's own dataset_api pickles are not needed) and writes a markdown table, with the
+per-seed rows in a JSON beside it (read by ``scripts/search_nb201_summary.py``).
 
 Needs NASLib importable (its source on PYTHONPATH, e.g. ``source /work/naslib-dev/env.sh``).
 
@@ -21,6 +22,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -79,6 +81,16 @@ def main(argv=None) -> int:
                      f"{np.nanmean([r[5] for r in rs]):.0f} | {found} |")
     a.out.parent.mkdir(parents=True, exist_ok=True)
     a.out.write_text("\n".join(lines) + "\n")
+    search = yaml.safe_load(Path(a.config).read_text())["search"]
+    search.update({k.split(".", 1)[1]: yaml.safe_load(v) for k, v in zip(extra[::2], extra[1::2])
+                   if k.startswith("search.")})
+    record = {"command": cmd.strip(), "overrides": extra,
+              "settings": {**{k: search.get(k) for k in ("population_size", "epochs", "sample_size", "mutation_times",
+                                                         "crossover_prob", "proxy", "swap_mu", "swap_sigma")},
+                           "ensemble_reference": search.get("ensemble_reference", 200)},
+              "rows": [{"seed": r[1], "dataset": r[0], "arch": list(r[2]), "evaluations": r[3], "test": r[4],
+                        "wall_seconds": r[5]} for r in rows]}
+    a.out.with_suffix(".json").write_text(json.dumps(record, indent=1) + "\n")
     print("\n".join(lines))
     return 0
 
