@@ -77,3 +77,28 @@ def test_image_folder(tmp_path):
     out = read_images("cifar10", source=tmp_path)
     assert out.shape == (4, 32, 32, 3)
     assert np.array_equal(out[0], raw[0])  # lossless PNG round trip, sorted order c0/0, c0/2, ...
+
+
+def test_fixed_batch_loader_draws_one_seeded_batch_of_a_shuffling_loader():
+    from swap_plugin.data import fixed_batch_loader
+
+    x = load_batch("cifar10", 40, seed=0)
+    labels = torch.arange(40)
+    shuffling = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(x, labels), batch_size=32, shuffle=True)
+    # a training loader reshuffles: two iterations give other images
+    assert not torch.equal(next(iter(shuffling))[1], next(iter(shuffling))[1])
+    state = torch.get_rng_state()
+    a = fixed_batch_loader(shuffling, 16, seed=3)
+    assert torch.equal(torch.get_rng_state(), state)  # the caller's RNG is left alone
+    xa, ya = next(iter(a))
+    assert xa.shape == (16, 3, 32, 32) and len(a) == 1
+    # every iteration yields the same images, with their own labels
+    xa2, ya2 = next(iter(a))
+    assert torch.equal(xa, xa2) and torch.equal(ya, ya2) and torch.equal(xa, x[ya])
+    # the same seed draws the same batch, another seed (almost surely) another one
+    assert torch.equal(next(iter(fixed_batch_loader(shuffling, 16, seed=3)))[1], ya)
+    assert not torch.equal(next(iter(fixed_batch_loader(shuffling, 16, seed=4)))[1], ya)
+    with pytest.raises(ValueError, match="raise its batch size"):
+        fixed_batch_loader(shuffling, 33)
+    with pytest.raises(ValueError, match="at least one image"):
+        fixed_batch_loader(shuffling, 0)

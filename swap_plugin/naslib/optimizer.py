@@ -17,11 +17,13 @@ member). So ``search.epochs`` = 1 + the number of cycles.
 Fitness = a registered NASLib zero-cost proxy (``search.proxy``, default ``reg_swap``):
 ``ZeroCost(method_type=proxy).query(graph, dataloader)`` on the parsed graph (weights
 seeded by (seed, arch), so fitness is reproducible and resumable). The loader
-(``search.swap_loader``): ``"naslib"`` = ``utils.get_train_val_loaders(config)`` (needs
-the torchvision / ImageNet16 files under ``config.data``; torchvision otherwise tries
-to download them), ``"swap"`` = ``search.swap_batch_size`` (default 16) images from
-:func:`swap_plugin.data.load_batch` in a one-batch DataLoader, ``"auto"`` (default) =
-NASLib's loader when its files exist under ``config.data``, else ours.
+(``search.swap_loader``) always yields one fixed batch of ``search.swap_batch_size``
+(default 16) images, so every arch is scored on the same images, also after a resume:
+``"naslib"`` = the first of them of one batch of ``utils.get_train_val_loaders(config)``,
+drawn once under the seed (needs the torchvision / ImageNet16 files under
+``config.data``; torchvision otherwise tries to download them), ``"swap"`` = images
+from :func:`swap_plugin.data.load_batch`, ``"auto"`` (default) = NASLib's loader when its
+files exist under ``config.data``, else ours.
 
 ``search.proxy: swap_ensemble`` (NB201 graphs) makes the fitness the rank ensemble of
 Ψ' + synflow + jacov + progressivity on the same seeded graph and batch, ranked against
@@ -59,6 +61,7 @@ import torch
 from naslib.optimizers.core.metaclasses import MetaOptimizer
 from naslib.search_spaces.core.query_metrics import Metric
 
+from ..data import fixed_batch_loader
 from ..search.ensemble_fitness import EnsembleFitness
 from ..search.evolution import Evolution, EvolutionConfig
 from .ensemble import member_values
@@ -80,11 +83,9 @@ def _get(node, key: str, default: Any) -> Any:
 def swap_loader(dataset: str, batch_size: int = 16, seed: int = 0):
     """One batch of ``load_batch(dataset, batch_size)`` as a DataLoader (labels are 0:
     SWAP ignores them; label-based NASLib proxies would not be meaningful on it)."""
-    from ..data import load_batch
+    from ..data import load_batch, one_batch_loader
 
-    x = load_batch(dataset, batch_size, seed=seed)
-    ds = torch.utils.data.TensorDataset(x, torch.zeros(len(x), dtype=torch.long))
-    return torch.utils.data.DataLoader(ds, batch_size=len(x), shuffle=False)
+    return one_batch_loader(load_batch(dataset, batch_size, seed=seed))
 
 
 def naslib_data_present(config) -> bool:
@@ -100,12 +101,13 @@ def build_train_loader(config, kind: Optional[str] = None):
     kind = kind or _get(search, "swap_loader", "auto")
     if kind not in ("auto", "naslib", "swap"):
         raise ValueError(f"search.swap_loader must be auto, naslib or swap, got {kind!r}")
+    n, seed = int(_get(search, "swap_batch_size", 16)), int(_get(search, "seed", _get(config, "seed", 0)))
     if kind == "naslib" or (kind == "auto" and naslib_data_present(config)):
         from naslib import utils
 
-        return utils.get_train_val_loaders(config, mode="train")[0]
-    return swap_loader(config.dataset, int(_get(search, "swap_batch_size", 16)),
-                       int(_get(search, "seed", _get(config, "seed", 0))))
+        # one batch for every arch, drawn once under the seed: NASLib's loader reshuffles
+        return fixed_batch_loader(utils.get_train_val_loaders(config, mode="train")[0], n, seed)
+    return swap_loader(config.dataset, n, seed)
 
 
 class SwapEvolution(MetaOptimizer):
