@@ -24,7 +24,7 @@ from _report import report_head, write_report  # noqa: E402
 TARGETS = {"cifar10": 93.5, "cifar100": 71.0, "ImageNet16-120": 45.0}
 STANDALONE = ["search_nb201.json", "search_nb201_init_per_seed.json", "search_nb201_mu1.json",
               "search_nb201_in16_mu1.json", "search_nb201_in16_mu1_c200.json",
-              "search_nb201_in16_ensemble.json"]
+              "search_nb201_in16_ensemble.json", "search_nb201_cifar_ensemble.json"]
 TRAINER = ["search_nb201_naslib.json", "search_nb201_naslib_in16_mu1.json",
            "search_nb201_naslib_in16_ensemble.json"]
 
