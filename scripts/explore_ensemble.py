@@ -19,6 +19,9 @@ D. Full space (`--full-runs`: studies of all 15,625 archs run with `swap_ensembl
    records hold synflow and jacov): ρ and the test accuracy of the arch each score ranks
    first, per draw.
 
+`--scores-out DIR` also writes part B's ensemble as DIR/correlation/nb201/{dataset}/
+swap_ensemble/{seed}/scores.json (NASLib's layout, what `swap-nas heatmap` reads).
+
 Computed proxy values go to OUT/{proxy}/{space}_{dataset}_seed{seed}_{settings}.jsonl as
 they are computed (resumable; shared by every part that scores the same networks).
 
@@ -51,6 +54,7 @@ from swap_plugin.proxies.az_nas import expressivity_profile, progressivity_of  #
 from swap_plugin.spaces import get_space  # noqa: E402
 from swap_plugin.studies import PAPER_PRESETS_M, RecordStore, StudyConfig, parse_seeds, sample_archs  # noqa: E402
 from swap_plugin.studies.correlate import seeded_network, study_inputs  # noqa: E402
+from swap_plugin.studies.stats import correlations  # noqa: E402
 
 DATASETS = ("cifar10", "cifar100", "ImageNet16-120")
 STORED = ("synflow", "nwot", "jacov", "snip", "grad_norm", "epe_nas", "fisher", "l2_norm", "grasp", "flops",
@@ -150,9 +154,23 @@ def selection(zc_runs: Path, out: Path, workers: int) -> tuple:
     return rows, means[:5]
 
 
-def test_rows(paper_runs: Path, seeds: list, out: Path, workers: int, n: int = STUDY.n) -> list:
+def write_scores_json(root: Path, ds: str, seed: int, y, ensemble, n: int) -> Path:
+    """The ensemble's correlations in NASLib's layout, for ``swap-nas heatmap``:
+    ``root/correlation/nb201/{ds}/swap_ensemble/{seed}/scores.json``."""
+    path = root / "correlation" / "nb201" / ds / "swap_ensemble" / str(seed) / "scores.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    config = {"space": "nb201", "search_space": "nb201", "dataset": ds, "predictor": "swap_ensemble",
+              "ensemble_members": list(ENSEMBLE_MEMBERS), "seed": seed, "n": n, "test_size": n,
+              "samples": STUDY.samples, "metric": "val_accuracy", "written_by": "scripts/explore_ensemble.py"}
+    path.write_text(json.dumps([config, correlations(y, ensemble)]) + "\n")
+    return path
+
+
+def test_rows(paper_runs: Path, seeds: list, out: Path, workers: int, n: int = STUDY.n,
+              scores_out: Path = None) -> list:
     """Part B rows: (dataset, seed, n, {name: ρ}, {score: test % of its top-ranked arch});
-    seed by seed, so a partial run has all datasets."""
+    seed by seed, so a partial run has all datasets. ``scores_out``: also write the
+    ensemble's ``scores.json`` tree there."""
     space = get_space("nb201")
     rows = []
     for seed in seeds:
@@ -168,6 +186,8 @@ def test_rows(paper_runs: Path, seeds: list, out: Path, workers: int, n: int = S
             values["before"] = log_rank_ensemble({m: values[m] for m in BEFORE})
             values["ensemble"] = log_rank_ensemble({m: values[m] for m in ENSEMBLE_MEMBERS})
             rhos = {name: rho(v, y) for name, v in values.items()}
+            if scores_out is not None:
+                write_scores_json(scores_out, ds, seed, y, values["ensemble"], len(archs))
             # what a search that finds each score's maximum in this sample would return
             top1 = {name: float(test[np.argmax(np.nan_to_num(np.asarray(values[name], float), nan=-np.inf))])
                     for name in ("reg_swap", "before", "ensemble")}
@@ -248,12 +268,15 @@ def main(argv=None):
     ap.add_argument("--n", type=int, default=STUDY.n, help="the first n archs of each study sample")
     ap.add_argument("--out", type=Path, default=Path("runs/explore_ensemble"))
     ap.add_argument("--report", default="results/explore_ensemble.md")
+    ap.add_argument("--scores-out", type=Path, default=None,
+                    help="also write part B's ensemble as a NASLib-layout scores.json tree here "
+                         "(for swap-nas heatmap)")
     a = ap.parse_args(argv)
     if a.n < 3:
         raise SystemExit("--n must be >= 3 (a rank correlation needs archs)")
     a.out.mkdir(parents=True, exist_ok=True)
     sel, best_mean = selection(a.zc_runs, a.out, a.workers)
-    test = test_rows(a.paper_runs, parse_seeds(a.seeds), a.out, a.workers, a.n)
+    test = test_rows(a.paper_runs, parse_seeds(a.seeds), a.out, a.workers, a.n, a.scores_out)
     chosen, before = " + ".join(ENSEMBLE_MEMBERS), " + ".join(BEFORE)
     lines = report_head("NB201: Ψ' in a log-rank ensemble (AZ-NAS's aggregation), selected and tested",
                         __file__, argv)

@@ -35,3 +35,25 @@ def test_computed_values_equal_the_proxies_on_the_study_networks_and_are_cached(
     sizes = [f.stat().st_size for f in files]
     again = ens.computed(study, 2, archs, names, tmp_path / "cache", workers=1)
     assert again == got and [f.stat().st_size for f in files] == sizes  # read back, nothing rescored
+
+
+def test_ensemble_scores_json_is_read_by_the_heatmap(tmp_path):
+    import json
+
+    import numpy as np
+    from scipy.stats import spearmanr
+
+    from swap_plugin.proxies import ENSEMBLE_MEMBERS
+    from swap_plugin.studies.heatmap import collect
+
+    ens = load_script("explore_ensemble")
+    y, e = [90.0, 91.5, 89.0, 93.0], [-3.0, -1.0, -2.5, -0.5]
+    path = ens.write_scores_json(tmp_path, "cifar100", 3, y, e, 4)
+    assert path == tmp_path / "correlation/nb201/cifar100/swap_ensemble/3/scores.json"
+    (rec,) = collect([str(tmp_path)])
+    assert (rec.proxy, rec.space, rec.dataset, rec.seed, rec.n) == ("swap_ensemble", "nb201", "cifar100", 3, 4)
+    assert rec.spearman == spearmanr(y, e)[0] == pytest.approx(0.8)  # ranks 2,3,1,4 vs 1,3,2,4: 1 - 6·2/60
+    config, result = json.loads(path.read_text())
+    assert config["ensemble_members"] == list(ENSEMBLE_MEMBERS)
+    assert rec.members == " + ".join(ENSEMBLE_MEMBERS)  # the heatmap report names them
+    assert np.allclose(result["full_testpred"], e) and result["full_ytest"] == y

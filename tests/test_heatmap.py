@@ -182,3 +182,22 @@ def test_cli_heatmap_with_report(tree, tmp_path, capsys):
     assert "swap" in capsys.readouterr().out
 
     assert main(["heatmap", "--runs", str(tmp_path / "empty"), "--out", str(stem)]) == 2
+
+
+def test_report_names_ensemble_members_from_the_study_files(tmp_path):
+    from swap_plugin.proxies import ENSEMBLE_MEMBERS
+    from swap_plugin.studies import StudyConfig, run_study
+
+    root = tmp_path / "runs"
+    cfg = StudyConfig.from_dict(dict(space="nb201", dataset="cifar10", n=5, seeds=[0], out=str(root),
+                                     proxies=["swap_ensemble"], samples=8, input_size=8, build={"C": 4, "N": 1}))
+    run_study(cfg, progress=False)
+    (rec,) = collect([str(root)])
+    assert rec.proxy == "swap_ensemble" and rec.members == " + ".join(ENSEMBLE_MEMBERS)
+    # an older tree whose files do not name their members: both sets are reported
+    old = ours_file(tmp_path / "old", "nb201", "cifar100", "swap_ensemble", 0, 0.9)
+    stem = tmp_path / "res" / "fig"
+    assert main(["heatmap", "--runs", str(root), str(old.parents[5]), "--out", str(stem), "--report"]) == 0
+    md = (stem.parent / "fig.md").read_text()
+    assert (f"`swap_ensemble` members (from the files' configs): `{' + '.join(ENSEMBLE_MEMBERS)}`; "
+            "`not recorded` — different sets") in md

@@ -36,7 +36,7 @@ def add_parser(sub, add_scoring_flags) -> None:
 
 
 def run(args) -> int:
-    from ..studies.heatmap import build_table, collect, describe, plot_heatmap, write_outputs
+    from ..studies.heatmap import build_table, collect, describe, ensemble_members, plot_heatmap, write_outputs
 
     if args.dpi is not None and args.dpi < 10:
         raise ValueError(f"--dpi {args.dpi} is too low to read; leave the default (130) or use e.g. 200")
@@ -55,7 +55,8 @@ def run(args) -> int:
         report = Path(args.report) if args.report else Path(args.out + ".md")
         command = _command_line(args)
         report.parent.mkdir(parents=True, exist_ok=True)
-        report.write_text(describe(command, args.runs, table, meta, outputs, len(records)))
+        report.write_text(describe(command, args.runs, table, meta, outputs, len(records),
+                                   ensemble_members(records)))
         outputs["md"] = report
     with __import__("pandas").option_context("display.width", 200, "display.max_columns", 50):
         print(table.round(2).to_string(na_rep="-"))

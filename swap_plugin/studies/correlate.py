@@ -215,6 +215,8 @@ def run_study(cfg: StudyConfig, progress: bool = True) -> Dict[str, Dict[int, di
             res["n_missing"] = len(archs) - len(keep)
             conf = {**cfg.as_dict(), "search_space": cfg.space, "predictor": proxy, "seed": seed,
                     "test_size": len(archs), "mu_used": mu, "sigma_used": sigma}
+            if proxy == "swap_ensemble":  # what the name stood for when this was scored
+                conf["ensemble_members"] = cfg.scoring_key()["ensemble_members"]
             path = study_dir(cfg) / proxy / str(seed) / "scores.json"
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(json.dumps([conf, res], separators=(",", ":")))

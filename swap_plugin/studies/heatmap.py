@@ -84,6 +84,7 @@ class Record:
     gt_source: Optional[str]
     root: str
     path: str
+    members: Optional[str] = None  # an ensemble's members, when its config names them
 
 
 def _int_or_none(v) -> Optional[int]:
@@ -173,8 +174,23 @@ def collect(roots: Sequence[str], proxies: Optional[Iterable[str]] = None) -> Li
                 proxy=str(proxy), space=canon_space(space), dataset=canon_dataset(dataset),
                 seed=int(seed), spearman=float(np.mean(vals)), n=_n_of(results[0], conf),
                 requested_n=_int_or_none(conf.get("n")), gt_source=None if gt is None else str(gt),
-                root=str(root), path=str(path)))
+                root=str(root), path=str(path),
+                members=" + ".join(conf["ensemble_members"]) if conf.get("ensemble_members") else None))
     return records
+
+
+def ensemble_members(records: Sequence[Record]) -> Dict[str, List[str]]:
+    """``{proxy: [member sets]}`` for every proxy some file names members of
+    ("not recorded" for its files that do not)."""
+    named = {r.proxy for r in records if r.members}
+    out: Dict[str, List[str]] = {}
+    for r in records:
+        if r.proxy in named:
+            sets = out.setdefault(r.proxy, [])
+            m = r.members or "not recorded"
+            if m not in sets:
+                sets.append(m)
+    return out
 
 
 def records_frame(records: Sequence[Record]) -> pd.DataFrame:
@@ -364,8 +380,9 @@ def write_outputs(fig, table: pd.DataFrame, stem: str, dpi: Optional[int] = None
 
 
 def describe(command: str, roots: Sequence[str], table: pd.DataFrame, meta: pd.DataFrame,
-             outputs: Dict[str, Path], n_files: int) -> str:
-    """Markdown record of how the figure was made (written by the command, not by hand)."""
+             outputs: Dict[str, Path], n_files: int, members: Optional[Dict[str, List[str]]] = None) -> str:
+    """Markdown record of how the figure was made (written by the command, not by hand).
+    ``members``: :func:`ensemble_members` of the records, named under the table."""
     lines = ["# Fig. 4 heatmap: Spearman ρ of proxies vs. benchmark accuracy", "",
              "Written by `swap-nas heatmap --report`; regenerate with:", "",
              "```", command, "```", "",
@@ -385,6 +402,9 @@ def describe(command: str, roots: Sequence[str], table: pd.DataFrame, meta: pd.D
                      f"{','.join(map(str, m['seeds']))} | {have} | "
                      f"{', '.join('`' + r + '`' for r in m['roots'])} |")
     lines += ["", "Table (also in the CSV):", "", _markdown_table(table), ""]
+    for proxy, sets in (members or {}).items():
+        lines.append(f"`{proxy}` members (from the files' configs): " + "; ".join(f"`{m}`" for m in sets)
+                     + (" — different sets: its cells average over them" if len(sets) > 1 else "") + "\n")
     return "\n".join(lines)
 
 
