@@ -337,7 +337,10 @@ def summarise(rows: List[dict], datasets, gt, args, command: str, complete: bool
               "- RE on validation accuracy uses the benchmark's trained accuracies (cost-free "
               "only because a table exists); it is the reference SWAP-NAS should approach "
               "without any training.",
-              "- Per-seed rows (archs, fitness, test accuracy): the JSON next to this file."]
+              "- Per-seed rows (archs, fitness, test accuracy): the JSON next to this file.",
+              "- Every NB201 search report (this one, its variants, and the same search under NASLib's "
+              "Trainer) against the targets in one table: `results/search_nb201_summary.md` "
+              "(`python scripts/search_nb201_summary.py`)."]
     if fitness == "ensemble":
         lines += [f"- Fitness `ensemble`: Σ over Ψ' (μ = {args.mu}, σ = {args.sigma} M), synflow, jacov and "
                   f"progressivity of log(rank / (n + 1)), each ranked among its values on a reference sample of "
