@@ -302,7 +302,8 @@ def summarise(rows: List[dict], datasets, gt, args, command: str, complete: bool
              + ("weights and image batch seeded by the search seed (--init-per-seed: each search "
                 "sees its own draw of the fitness landscape)" if getattr(args, "init_per_seed", False)
                 else "weights seeded per (seed 0, arch) as in the correlation study")
-             + ", torch threads 1.", ""]
+             + f", torch threads {getattr(args, 'threads', 1)} (the seconds of scores read from the cache "
+             "are those of the run that scored them).", ""]
     if not complete:
         lines += ["**Partial run**: not every (seed, dataset) pair is done yet; counts below.", ""]
     lines += ["| dataset | seeds | E (mean) | " + " | ".join(m[1] for m in methods)
