@@ -20,16 +20,15 @@ REFERENCE_SEED = 30_000
 
 class EnsembleFitness:
     """``arch -> float``: the :class:`ReferenceEnsemble` score of ``values(arch)`` (a dict
-    with every member of ``members``) against ``reference`` distinct archs drawn by
+    with every member of ``ENSEMBLE_MEMBERS``) against ``reference`` distinct archs drawn by
     ``sample`` (distinct by ``key``) from ``default_rng(REFERENCE_SEED + seed)``."""
 
     def __init__(self, values: Callable[[Any], Dict[str, float]], sample: Callable[[np.random.Generator], Any],
-                 key: Callable[[Any], str], reference: int = 200, seed: int = 0,
-                 members=ENSEMBLE_MEMBERS):
+                 key: Callable[[Any], str], reference: int = 200, seed: int = 0):
         if reference < 2:
             raise ValueError(f"the ensemble fitness needs a reference of at least 2 archs, got {reference}")
         self.values, self.sample, self.key = values, sample, key
-        self.reference, self.seed, self.members = reference, seed, tuple(members)
+        self.reference, self.seed = reference, seed
         self._ranker: Optional[ReferenceEnsemble] = None
 
     @property
@@ -45,7 +44,7 @@ class EnsembleFitness:
                 a = self.sample(rng)
                 archs.setdefault(self.key(a), a)
             rows = [self.values(a) for a in archs.values()]
-            self._ranker = ReferenceEnsemble({m: [r[m] for r in rows] for m in self.members})
+            self._ranker = ReferenceEnsemble({m: [r[m] for r in rows] for m in ENSEMBLE_MEMBERS})
         return self._ranker
 
     def __call__(self, arch) -> float:
