@@ -17,7 +17,6 @@ the mean over the seeds found there, for contrast.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence
@@ -31,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 from _report import report_head, write_report  # noqa: E402
 from swap_plugin.benchmarks import get_ground_truth  # noqa: E402
 from swap_plugin.spaces.tnb101 import TASKS, macro_counts, unpad  # noqa: E402
+from swap_plugin.studies.heatmap import collect  # noqa: E402
 
 FEATURES = {
     "tnb101_micro": ["none", "skip", "conv1x1", "conv3x3"],
@@ -60,8 +60,8 @@ def swap_rho(runs: Optional[Path], space: str, task: str) -> Optional[float]:
     """Mean swap ρ over the seeds under runs/correlation/space/task/swap/, if any."""
     if runs is None:
         return None
-    files = sorted((runs / "correlation" / space / task / "swap").glob("*/scores.json"))
-    vals = [json.loads(f.read_text())[1]["spearman"] for f in files]
+    vals = [r.spearman for r in collect([str(runs)], proxies=["swap"])
+            if r.space == space and r.dataset == task]
     return float(np.mean(vals)) if vals else None
 
 

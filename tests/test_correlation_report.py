@@ -1,0 +1,36 @@
+"""scripts/correlation_report.py: the report names a command that rewrites it."""
+import json
+
+import pytest
+from script_loader import load_script
+
+report = load_script("correlation_report")
+
+
+def _tree(root, rhos):
+    for seed, rho in enumerate(rhos):
+        f = root / "correlation" / "nb201" / "cifar10" / "swap" / str(seed) / "scores.json"
+        f.parent.mkdir(parents=True)
+        f.write_text(json.dumps([{"samples": 16, "build": {"C": 16, "N": 5}},
+                                 {"spearman": rho, "query_time": 0.1, "n": 1000}]))
+
+
+def test_written_by_line_reproduces_the_report_with_its_command_file(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    _tree(tmp_path / "runs", [0.8, 0.9])
+    (tmp_path / "cmds.txt").write_text("swap-nas correlate --space nb201 --out runs\n")
+    out = tmp_path / "r.md"
+    report.main(["--runs", "runs", "--out", str(out), "--command-file", "cmds.txt"])
+    text = out.read_text()
+    assert f"Written by `python scripts/correlation_report.py --runs runs --out {out} --command-file cmds.txt`" in text
+    assert "```\nswap-nas correlate --space nb201 --out runs\n```" in text
+    assert "| nb201 | cifar10 | 1000 | 0,1 | C=16, N=5; S=16 | 0.850 ± 0.050 | 0.87-0.90 | 0.100 |" in text
+    # rerunning the recorded command rewrites the same file
+    first = text
+    report.main(["--runs", "runs", "--out", str(out), "--command-file", "cmds.txt"])
+    assert out.read_text() == first
+
+
+def test_command_and_command_file_exclude_each_other(tmp_path):
+    with pytest.raises(SystemExit, match="not both"):
+        report.main(["--runs", str(tmp_path), "--command", "x", "--command-file", "y"])
