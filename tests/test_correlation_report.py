@@ -4,6 +4,8 @@ import json
 import pytest
 from script_loader import load_script
 
+from swap_plugin.paths import data_dir
+
 report = load_script("correlation_report")
 
 
@@ -34,3 +36,19 @@ def test_written_by_line_reproduces_the_report_with_its_command_file(tmp_path, m
 def test_command_and_command_file_exclude_each_other(tmp_path):
     with pytest.raises(SystemExit, match="not both"):
         report.main(["--runs", str(tmp_path), "--command", "x", "--command-file", "y"])
+
+
+@pytest.mark.skipif(data_dir(required=False) is None, reason="benchmark data (../shared/data) not found")
+def test_run_correlations_writes_a_report_that_names_both_commands(tmp_path):
+    runner = load_script("run_correlations")
+    out, md = tmp_path / "runs", tmp_path / "report.md"
+    argv = ["--tasks", "nb201:cifar10", "--seeds", "0", "--n", "6", "--workers", "1",
+            "--proxies", "swap", "params", "--out", str(out), "--report", str(md)]
+    runner.main(argv)
+    text = md.read_text()
+    run_cmd = "python scripts/run_correlations.py " + " ".join(argv)
+    assert f"```\n{run_cmd}\n```" in text
+    assert "Written by `python scripts/correlation_report.py --runs" in text and "--command" in text
+    scores = json.loads((out / "correlation" / "nb201" / "cifar10" / "swap" / "0" / "scores.json").read_text())
+    assert scores[1]["n"] == 6 and len(scores[1]["full_ytest"]) == 6
+    assert f"| {scores[1]['spearman']:.3f} |" in text  # the report shows the study's own ρ
