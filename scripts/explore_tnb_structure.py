@@ -56,13 +56,15 @@ def task_row(space: str, task: str) -> Dict[str, float]:
     return row
 
 
-def swap_rho(runs: Optional[Path], space: str, task: str) -> Optional[float]:
-    """Mean swap ρ over the seeds under runs/correlation/space/task/swap/, if any."""
+def swap_means(runs: Optional[Path]) -> Dict[tuple, float]:
+    """{(space, task): mean swap ρ over the seeds under ``runs``} ({} without runs); the
+    tree is read once for every task."""
     if runs is None:
-        return None
-    vals = [r.spearman for r in collect([str(runs)], proxies=["swap"])
-            if r.space == space and r.dataset == task]
-    return float(np.mean(vals)) if vals else None
+        return {}
+    by: Dict[tuple, list] = {}
+    for r in collect([str(runs)], proxies=["swap"]):
+        by.setdefault((r.space, r.dataset), []).append(r.spearman)
+    return {k: float(np.mean(v)) for k, v in by.items()}
 
 
 def main(argv: Optional[Sequence[str]] = None):
@@ -73,6 +75,7 @@ def main(argv: Optional[Sequence[str]] = None):
                     help="a correlate output tree; adds its mean swap ρ per task")
     ap.add_argument("--report", default="results/explore_tnb_structure.md")
     a = ap.parse_args(argv)
+    means = swap_means(a.runs)
     lines = report_head("TransNAS-Bench-101: what the ground truth rewards (structure vs metric)",
                         __file__, argv)
     lines += ["Spearman ρ of structural counts against each task's final validation metric, over "
@@ -91,8 +94,7 @@ def main(argv: Optional[Sequence[str]] = None):
             row = task_row(space, task)
             vals = [f"{row[f]:+.2f}" for f in feats]
             if a.runs:
-                s = swap_rho(a.runs, space, task)
-                vals.append("—" if s is None else f"{s:+.2f}")
+                vals.append(f"{means[(space, task)]:+.2f}" if (space, task) in means else "—")
             lines.append(f"| {task} | {row['archs']} | " + " | ".join(vals) + " |")
         lines.append("")
     write_report(a.report, lines)

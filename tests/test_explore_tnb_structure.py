@@ -20,14 +20,15 @@ def test_structure_counts_by_hand():
     assert explore.structure("tnb101_macro", (4, 1, 3, 2, 1, 0)) == [5, 2, 2]
 
 
-def test_swap_rho_means_the_seeds_found(tmp_path):
+def test_swap_means_average_the_seeds_found(tmp_path):
     for seed, rho in [(0, 0.5), (3, 0.7)]:
         f = tmp_path / "correlation" / "tnb101_macro" / "jigsaw" / "swap" / str(seed) / "scores.json"
         f.parent.mkdir(parents=True)
         f.write_text(json.dumps([{}, {"spearman": rho}]))
-    assert explore.swap_rho(tmp_path, "tnb101_macro", "jigsaw") == pytest.approx(0.6)
-    assert explore.swap_rho(tmp_path, "tnb101_macro", "normal") is None
-    assert explore.swap_rho(None, "tnb101_macro", "jigsaw") is None
+    means = explore.swap_means(tmp_path)
+    assert means[("tnb101_macro", "jigsaw")] == pytest.approx(0.6)
+    assert ("tnb101_macro", "normal") not in means
+    assert explore.swap_means(None) == {}
 
 
 @pytest.mark.skipif(data_dir(required=False) is None, reason="benchmark data (../shared/data) not found")
