@@ -401,3 +401,17 @@ def test_counts_above_the_workspace_cap_allocate_and_stay_open(monkeypatch):
     assert not ws._bufs  # nothing kept for a network above the cap
     sw.add(~bits)  # not final: more layers may follow
     assert sw.count() == torch.unique(torch.cat([bits, ~bits], 1).T.to(torch.uint8), dim=0).shape[0]
+
+
+@pytest.mark.parametrize("dtype", [torch.int32, torch.int64])
+def test_sort_words_in_place_equals_torch_sort(dtype):
+    """The CPU count sorts through numpy in place; same order as torch.sort, same memory."""
+    from swap_plugin.metric.patterns import count_steps, sort_words_
+    g = torch.Generator().manual_seed(0)
+    words = torch.randint(-2**31, 2**31 - 1, (5000,), generator=g).to(dtype)
+    words[::3] = 0  # repeats, as all-zero patterns are
+    expected = torch.sort(words).values
+    ptr = words.data_ptr()
+    out = sort_words_(words)
+    assert out.data_ptr() == ptr and torch.equal(out, expected)
+    assert count_steps(out) == torch.unique(expected).numel()
