@@ -415,3 +415,18 @@ def test_sort_words_in_place_equals_torch_sort(dtype):
     out = sort_words_(words)
     assert out.data_ptr() == ptr and torch.equal(out, expected)
     assert count_steps(out) == torch.unique(expected).numel()
+
+
+def test_bench_sort_report_times_every_arm_on_the_same_words(tmp_path):
+    from script_loader import load_script
+    bench = load_script("bench_sort")
+    out = tmp_path / "sort.md"
+    bench.main(["--units", "1000", "2000", "--seconds", "0.05", "--out", str(out)])
+    rows = [line.split("|")[1:-1] for line in out.read_text().splitlines() if line.startswith("| int")]
+    assert [(r[0].strip(), r[1].strip()) for r in rows[::3]] == [
+        ("int32", "1,000"), ("int32", "2,000"), ("int64", "1,000"), ("int64", "2,000")]
+    assert [r[2].strip() for r in rows[:3]] == ["numpy (scorer)", "torch.sort, 1 thread", "torch.sort, 2 threads"]
+    assert all(r[7].strip() == "1.00×" for r in rows[::3])  # numpy is the baseline
+    assert all(int(r[3]) > 0 for r in rows)  # every arm ran
+    with pytest.raises(SystemExit, match="--seconds"):
+        bench.main(["--seconds", "0", "--out", str(out)])

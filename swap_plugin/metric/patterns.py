@@ -7,7 +7,7 @@ layer's columns into bytes right away (S/8 per unit, rounded up to a word), so t
 layers are read as words (``ceil(S / 64)`` int64, or one int8/16/32 for S ≤ 32) and the
 distinct words counted: a 2**S bitmap for S ≤ 20, else one sort (multi-word patterns:
 ``torch.unique(dim=0)``). On CPU the sort is numpy's: its SIMD sort (AVX2/AVX-512) is
-3-5x faster than ``torch.sort`` on these int32/int64 words (``scripts/bench_scoring.py``).
+2-3x faster than a 2-thread ``torch.sort`` on these words (``results/bench_sort.md``).
 """
 from __future__ import annotations
 
@@ -115,8 +115,9 @@ def pack_rows(bits: torch.Tensor) -> torch.Tensor:
 
 
 def sort_words_(words: torch.Tensor) -> torch.Tensor:
-    """Sort 1-D integer ``words`` in place and return them. On CPU through numpy (same
-    memory): 1.1 ms against torch.sort's 3.8 ms for 471k int32 words on our 2-core VM."""
+    """Sort 1-D integer ``words`` in place and return them; on CPU through numpy, in the
+    same memory (``results/bench_sort.md``: 2.2x faster than torch.sort on 2 threads for
+    471k int32 words on our 2-core VM)."""
     if words.device.type == "cpu":
         words.numpy().sort()
     else:
