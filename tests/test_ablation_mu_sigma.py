@@ -37,3 +37,67 @@ def test_grid_equals_direct_spearman_of_stored_records(tmp_path):
     want = np.mean([stats.spearmanr(y[g], pred[g])[0] for g in groups])
     got = next(float(r[2]) for r in rows if (float(r[0]), float(r[1])) == (1.0, 1.5))
     assert got == pytest.approx(want, abs=1e-4)
+
+
+def test_cross_validated_choice_equals_a_naive_loop():
+    abl = load_script("ablation_mu_sigma")
+    rng = np.random.default_rng(1)
+    y = rng.normal(size=40)
+    preds = np.stack([y + rng.normal(scale=s, size=40) for s in (3.0, 0.5, 1.5)])
+    groups = np.array_split(rng.permutation(40), 4)
+    rhos, picks = abl.cross_validated(y, preds, groups)
+    for g, test in enumerate(groups):
+        train = np.setdiff1d(np.arange(40), test)
+        scores = [stats.spearmanr(y[train], p[train])[0] for p in preds]
+        assert picks[g] == int(np.argmax(scores))
+        assert rhos[g] == pytest.approx(stats.spearmanr(y[test], preds[picks[g]][test])[0])
+
+
+def test_grid_from_sizes_for_spaces_without_a_paper_grid():
+    abl = load_script("ablation_mu_sigma")
+    theta = np.array([1.0, 2.0, 3.0, 4.0, 6.0])
+    mus, sigmas = abl.grid_for("tnb101_micro", theta)
+    assert mus == [1.0, 1.8, 2.6, 3.4, 4.4, 6.0]  # 0, 20, ..., 100 % quantiles
+    assert sigmas == [0.5, 1.0, 2.0, 4.0, 8.0, 16.0]  # 0.1-3.2 x the range (5)
+    assert abl.grid_for("nb201", theta) == (abl.GRIDS_M["nb201"], abl.GRIDS_M["nb201"])
+    # log Ψ' ranks as Ψ·f(Θ) where f does not underflow, and still ranks where it does
+    from swap_plugin.metric import regulariser
+    psi = np.array([10.0, 30.0, 20.0, 40.0, 5.0])
+    prod = psi * np.array([regulariser(t, 2.0, 3.0) for t in theta])
+    assert (np.argsort(abl.log_reg_swap(psi, theta, 2.0, 3.0)) == np.argsort(prod)).all()
+    assert len(set(abl.log_reg_swap(psi, theta * 100, 2.0, 0.01))) == 5  # f would be 0 for all
+
+
+def test_summary_on_a_transnas_study(tmp_path):
+    from swap_plugin.benchmarks import get_ground_truth
+    from swap_plugin.studies import RecordStore, StudyConfig, run_study
+
+    cfg = StudyConfig.from_yaml(ROOT / "configs" / "tnb101_micro.yaml", dataset="autoencoder", n=15,
+                                seeds=[0], out=str(tmp_path / "study"), proxies=["swap"], workers=1,
+                                input_size=32)
+    try:
+        run_study(cfg, progress=False)
+    except (FileNotFoundError, ValueError) as e:
+        pytest.skip(f"TransNAS-Bench-101 data not available: {e}")
+    abl = load_script("ablation_mu_sigma")
+    summary = tmp_path / "summary.md"
+    abl.main(["--runs", str(tmp_path / "study"), "--results", str(tmp_path / "res"), "--groups", "3",
+              "--summary", str(summary)])
+    row = next(r for r in summary.read_text().splitlines() if r.startswith("| tnb101_micro"))
+    cols = [c.strip() for c in row.strip("|").split("|")]
+    assert cols[:3] == ["tnb101_micro", "autoencoder", "15"]
+    recs = list(RecordStore(tmp_path / "study" / "correlation" / "tnb101_micro" / "autoencoder"
+                            / "records_seed0.jsonl"))
+    gt = get_ground_truth("tnb101_micro", "autoencoder")
+    y = np.array([gt.lookup(r["arch"], "autoencoder", cfg.metric) for r in recs])
+    groups = np.array_split(np.random.default_rng(0).permutation(15), 3)
+    psi = np.array([r["swap"] for r in recs])
+    want = np.mean([stats.spearmanr(y[g], psi[g])[0] for g in groups])
+    assert float(cols[3].split(" ± ")[0]) == pytest.approx(want, abs=1e-3)
+    # the oracle is the grid CSV's best cell
+    grid = [r.split(",") for r in (tmp_path / "res" / "ablation_mu_sigma_tnb101_micro_autoencoder.csv")
+            .read_text().splitlines() if r and not r.startswith(("#", "mu_M"))]
+    best = max(grid, key=lambda r: float(r[2]))
+    assert cols[6] == f"{float(best[2]):.3f} ({float(best[0]):g}/{float(best[1]):g})"
+    picks = cols[8].split(", ")
+    assert len(picks) == 3 and all(p.count("/") == 1 for p in picks)  # one μ/σ per group
