@@ -7,8 +7,8 @@ splits the archs into 5 groups (the paper's "5 groups"), and writes
 results/ablation_mu_sigma_<space>_<dataset>.csv and a heatmap PNG.
 
 NB101/201/301 use the paper's grids. Spaces the paper gives no grid for (TransNAS) get
-one from the sample's sizes alone: μ at the 0, 20, ..., 100 % quantiles of Θ, σ at
-0.1-3.2 × the Θ range. ``--summary`` adds one markdown table: per task, ρ of Ψ, Θ and Ψ'
+one from the sample's sizes alone: μ at the 0, 10, ..., 100 % quantiles of Θ, σ at
+0.05-6.4 × the Θ range (doubling). ``--summary`` adds one markdown table: per task, ρ of Ψ, Θ and Ψ'
 with the automatic μ/σ, the best grid cell (an oracle: chosen on the archs it is
 measured on) and a 5-fold cross-validated choice (the cell best on 4 groups, measured on
 the 5th) — what μ/σ tuned on labelled archs of the task can add, and what it cannot.
@@ -32,8 +32,8 @@ from swap_plugin.studies import RecordStore  # noqa: E402
 
 GRIDS_M = {"nb101": [10, 20, 30, 40, 50, 60], "nb201": [0.5, 1.0, 1.5, 2.0, 2.5, 3.0],
            "nb301": [0.6, 1.2, 1.8, 2.4, 3.0, 3.6]}
-MU_QUANTILES = [0.0, 0.2, 0.4, 0.6, 0.8, 1.0]
-SIGMA_RANGE_FRACTIONS = [0.1, 0.2, 0.4, 0.8, 1.6, 3.2]
+MU_QUANTILES = [q / 10 for q in range(11)]
+SIGMA_RANGE_FRACTIONS = [0.05, 0.1, 0.2, 0.4, 0.8, 1.6, 3.2, 6.4]
 
 
 def grid_for(space: str, theta: np.ndarray):
@@ -84,6 +84,8 @@ def main(argv=None):
     ap.add_argument("--summary", default=None,
                     help="also write a markdown table per task: Ψ, Θ, automatic μ/σ, grid oracle, "
                          "5-fold cross-validated μ/σ (e.g. results/ablation_mu_sigma_tnb101.md)")
+    ap.add_argument("--runs-command", action="append", default=[],
+                    help="the command that produced --runs, named in the summary (repeatable)")
     a = ap.parse_args(argv)
     cmd = command_line(__file__, argv)
     res = Path(a.results)
@@ -116,9 +118,9 @@ def main(argv=None):
         import matplotlib
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
-        fig, ax = plt.subplots(figsize=(5, 4))
-        im = ax.imshow(table.mean(-1), cmap="viridis", origin="lower")
-        ax.set_xticks(range(len(sigmas)), sigmas)
+        fig, ax = plt.subplots(figsize=(max(5, 0.75 * len(sigmas) + 1.5), max(4, 0.35 * len(mus) + 1.2)))
+        im = ax.imshow(table.mean(-1), cmap="viridis", origin="lower", aspect="auto")
+        ax.set_xticks(range(len(sigmas)), sigmas, rotation=45)
         ax.set_yticks(range(len(mus)), mus)
         ax.set_xlabel("σ (M)")
         ax.set_ylabel("μ (M)")
@@ -133,7 +135,7 @@ def main(argv=None):
         best = np.unravel_index(table.mean(-1).argmax(), table.shape[:2])
         print(f"{name}: best μ={mus[best[0]]} σ={sigmas[best[1]]} ρ={table.mean(-1).max():.3f}")
     if a.summary:
-        write_summary(a.summary, cmd, a.groups, summary)
+        write_summary(a.summary, cmd, a.groups, summary, a.runs_command)
 
 
 def summary_row(space, dataset, source, y, psi, theta, groups, cells, preds, table) -> list:
@@ -150,21 +152,23 @@ def summary_row(space, dataset, source, y, psi, theta, groups, cells, preds, tab
             f"{flat[best]:.3f} ({cells[best][0]:g}/{cells[best][1]:g})", mean_std(cv), picked]
 
 
-def write_summary(path, cmd: str, n_groups: int, rows: list) -> None:
+def write_summary(path, cmd: str, n_groups: int, rows: list, runs_commands=()) -> None:
     from _report import write_report
 
     lines = ["# μ/σ of Ψ' tuned per task: grid oracle and cross-validated choice", "",
-             f"Command: `{cmd}`", "",
-             f"ρ: Spearman against the study's metric, mean ± std over {n_groups} random groups of "
-             "the seed-0 sample (the paper's protocol for Tables 4-6). Ψ' = Ψ·exp(-((Θ-μ)/σ)²), Θ μ σ in "
-             "millions. 'auto': μ = σ = the 99th percentile of Θ (the study's rule, no labels). "
-             "'grid oracle': the best cell, chosen on the archs it is measured on — an upper bound, "
-             "not a result. 'cross-validated': for each group, the cell best on the other groups' "
-             "archs, measured on this group (labels of 80 % of the sample are used to pick μ/σ). "
-             "Grid: the paper's for NB101/201/301; else μ at the 0-100 % quantiles of Θ in steps of "
-             "20 %, σ at 0.1-3.2 × the Θ range (μ/σ in the table as μ/σ, M).", "",
-             "| space | task | archs | ρ Ψ | ρ Θ | ρ Ψ' auto | grid oracle (μ/σ) | cross-validated | "
-             "cells picked per group |", "|---|---|---:|---:|---:|---:|---:|---:|---|"]
+             f"Command: `{cmd}`", ""]
+    if runs_commands:
+        lines += ["Runs produced by:", "", "```", *runs_commands, "```", ""]
+    lines += [f"ρ: Spearman against the study's metric, mean ± std over {n_groups} random groups of "
+              "the seed-0 sample (the paper's protocol for Tables 4-6). Ψ' = Ψ·exp(-((Θ-μ)/σ)²), Θ μ σ "
+              "in millions. 'auto': μ = σ = the 99th percentile of Θ (the study's rule, no labels). "
+              "'grid oracle': the best cell, chosen on the archs it is measured on — an upper bound, "
+              "not a result. 'cross-validated': for each group, the cell best on the other groups' "
+              "archs, measured on this group (labels of 80 % of the sample pick μ/σ). "
+              "Grid: the paper's for NB101/201/301; else μ at the 0-100 % quantiles of Θ in steps of "
+              "10 %, σ at 0.05-6.4 × the Θ range, doubling (in the table as μ/σ, M).", "",
+              "| space | task | archs | ρ Ψ | ρ Θ | ρ Ψ' auto | grid oracle (μ/σ) | cross-validated | "
+              "cells picked per group |", "|---|---|---:|---:|---:|---:|---:|---:|---|"]
     lines += ["| " + " | ".join(r) + " |" for r in rows]
     write_report(path, lines)
 

@@ -57,8 +57,8 @@ def test_grid_from_sizes_for_spaces_without_a_paper_grid():
     abl = load_script("ablation_mu_sigma")
     theta = np.array([1.0, 2.0, 3.0, 4.0, 6.0])
     mus, sigmas = abl.grid_for("tnb101_micro", theta)
-    assert mus == [1.0, 1.8, 2.6, 3.4, 4.4, 6.0]  # 0, 20, ..., 100 % quantiles
-    assert sigmas == [0.5, 1.0, 2.0, 4.0, 8.0, 16.0]  # 0.1-3.2 x the range (5)
+    assert mus == [1.0, 1.4, 1.8, 2.2, 2.6, 3.0, 3.4, 3.8, 4.4, 5.2, 6.0]  # 0, 10, ..., 100 % quantiles
+    assert sigmas == [0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0]  # 0.05-6.4 x the range (5)
     assert abl.grid_for("nb201", theta) == (abl.GRIDS_M["nb201"], abl.GRIDS_M["nb201"])
     # log Ψ' ranks as Ψ·f(Θ) where f does not underflow, and still ranks where it does
     from swap_plugin.metric import regulariser
