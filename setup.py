@@ -23,12 +23,12 @@ setup(
         "pillow>=9",
     ],
     extras_require={
-        # torchvision, and what NASLib imports at module level (NASLib itself is not on PyPI)
-        # NASLib is installed from GitHub (see README); these are what it imports at
-        # module level on Python 3.11
+        # torchvision, and what NASLib imports at module level on Python 3.11 (NASLib itself
+        # is not on PyPI: its source goes on PYTHONPATH, see README); pybnn: naslib.predictors
         "naslib": ["torchvision", "ConfigSpace", "fvcore", "scikit-learn", "networkx", "pytorch-msssim",
                    "scikit-image", "transforms3d", "lightgbm", "ngboost", "xgboost", "emcee", "pyro-ppl",
-                   "grakel", "six", "termcolor", "tensorwatch", "tornado", "seaborn", "matplotlib"],
+                   "grakel", "six", "termcolor", "tensorwatch", "tornado", "seaborn", "matplotlib",
+                   "pybnn"],
         "nb201api": ["nas-bench-201"],
         "nats": ["nats_bench"],
         "plot": ["matplotlib>=3.5"],
