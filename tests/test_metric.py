@@ -421,12 +421,32 @@ def test_bench_sort_report_times_every_arm_on_the_same_words(tmp_path):
     from script_loader import load_script
     bench = load_script("bench_sort")
     out = tmp_path / "sort.md"
-    bench.main(["--units", "1000", "2000", "--seconds", "0.05", "--out", str(out)])
-    rows = [line.split("|")[1:-1] for line in out.read_text().splitlines() if line.startswith("| int")]
-    assert [(r[0].strip(), r[1].strip()) for r in rows[::3]] == [
-        ("int32", "1,000"), ("int32", "2,000"), ("int64", "1,000"), ("int64", "2,000")]
+    bench.main(["--units", "1000", "2000", "--multi-word-units", "500", "--seconds", "0.05",
+                "--out", str(out)])
+    rows = [line.split("|")[1:-1] for line in out.read_text().splitlines()
+            if line.startswith(("| int", "| 2 ×", "| 4 ×"))]
+    cases = [(r[0].strip(), r[1].strip()) for r in rows if r[2].strip() == "numpy (scorer)"]
+    assert cases == [("int32", "1,000"), ("int32", "2,000"), ("int64", "1,000"), ("int64", "2,000"),
+                     ("2 × int64", "500"), ("4 × int64", "500")]
     assert [r[2].strip() for r in rows[:3]] == ["numpy (scorer)", "torch.sort, 1 thread", "torch.sort, 2 threads"]
-    assert all(r[7].strip() == "1.00×" for r in rows[::3])  # numpy is the baseline
+    assert [r[2].strip() for r in rows[-2:]] == ["numpy (scorer)", "torch.unique(dim=0), 2 threads"]
+    assert all(r[7].strip() == "1.00×" for r in rows if r[2].strip() == "numpy (scorer)")
     assert all(int(r[3]) > 0 for r in rows)  # every arm ran
     with pytest.raises(SystemExit, match="--seconds"):
         bench.main(["--seconds", "0", "--out", str(out)])
+
+
+@pytest.mark.parametrize("n_words", [2, 4])
+def test_unique_rows_equals_torch_unique_dim0(n_words):
+    from swap_plugin.metric.patterns import unique_rows
+    g = torch.Generator().manual_seed(n_words)
+    words = torch.randint(-2**62, 2**62, (3000, n_words), generator=g)
+    words[::4] = 0  # repeated all-zero rows
+    words[1::4, 1:] = 0  # rows equal in their first word only must stay apart
+    words[5::7] = words[6::7][: len(words[5::7])]  # repeats of non-zero rows
+    got = unique_rows(words)
+    want = torch.unique(words, dim=0)
+    assert got.dtype == words.dtype and got.shape == want.shape
+    assert torch.equal(torch.unique(got, dim=0), want)  # the same set of rows
+    one = words[:1]
+    assert torch.equal(unique_rows(one), one)
