@@ -83,7 +83,7 @@ def main(argv=None):
     ap.add_argument("--groups", type=int, default=5)
     ap.add_argument("--summary", default=None,
                     help="also write a markdown table per task: Ψ, Θ, automatic μ/σ, grid oracle, "
-                         "5-fold cross-validated μ/σ (e.g. results/ablation_mu_sigma_tnb101.md)")
+                         "5-fold cross-validated μ/σ (e.g. results/ablation_mu_sigma.md)")
     ap.add_argument("--runs-command", action="append", default=[],
                     help="the command that produced --runs, named in the summary (repeatable)")
     a = ap.parse_args(argv)
@@ -98,7 +98,9 @@ def main(argv=None):
         source, metric = study.get("gt_source"), study.get("metric", "val_accuracy")
         name = f"{space}_{dataset}" + (f"_{source}" if source else "")
         gt = get_ground_truth(space, dataset, source=source)
-        recs = list(RecordStore(store_path))
+        # the file's order is the order workers finished in: sort, so that the groups
+        # (and every number below) depend only on the sample
+        recs = sorted(RecordStore(store_path), key=lambda r: r["key"])
         y = np.array([gt.lookup(r["arch"], dataset, metric) for r in recs])
         psi = np.array([r["swap"] for r in recs])
         theta = np.array([r["params"] for r in recs])

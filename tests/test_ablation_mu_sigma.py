@@ -29,7 +29,7 @@ def test_grid_equals_direct_spearman_of_stored_records(tmp_path):
             .splitlines() if r and not r.startswith(("#", "mu_M"))]
     assert len(rows) == 36 and (tmp_path / "res" / "ablation_mu_sigma_nb201_cifar10.png").exists()
     # one cell by hand: the same 2 groups, Spearman of Ψ·f(Θ) against val_accuracy
-    recs = list(RecordStore(study / "records_seed0.jsonl"))
+    recs = sorted(RecordStore(study / "records_seed0.jsonl"), key=lambda r: r["key"])
     gt = get_ground_truth("nb201", "cifar10")
     y = np.array([gt.lookup(r["arch"], "cifar10", "val_accuracy") for r in recs])
     pred = np.array([r["swap"] * regulariser(r["params"], 1.0, 1.5) for r in recs])
@@ -37,6 +37,14 @@ def test_grid_equals_direct_spearman_of_stored_records(tmp_path):
     want = np.mean([stats.spearmanr(y[g], pred[g])[0] for g in groups])
     got = next(float(r[2]) for r in rows if (float(r[0]), float(r[1])) == (1.0, 1.5))
     assert got == pytest.approx(want, abs=1e-4)
+    # workers append records in the order they finish: another order, the same report
+    store = study / "records_seed0.jsonl"
+    lines = store.read_text().splitlines()
+    store.write_text("\n".join(lines[::-1]) + "\n")
+    csv = tmp_path / "res" / "ablation_mu_sigma_nb201_cifar10.csv"
+    before = csv.read_text()
+    abl.main(["--runs", str(tmp_path / "study"), "--results", str(tmp_path / "res"), "--groups", "2"])
+    assert csv.read_text() == before
 
 
 def test_cross_validated_choice_equals_a_naive_loop():
@@ -86,8 +94,8 @@ def test_summary_on_a_transnas_study(tmp_path):
     row = next(r for r in summary.read_text().splitlines() if r.startswith("| tnb101_micro"))
     cols = [c.strip() for c in row.strip("|").split("|")]
     assert cols[:3] == ["tnb101_micro", "autoencoder", "15"]
-    recs = list(RecordStore(tmp_path / "study" / "correlation" / "tnb101_micro" / "autoencoder"
-                            / "records_seed0.jsonl"))
+    recs = sorted(RecordStore(tmp_path / "study" / "correlation" / "tnb101_micro" / "autoencoder"
+                              / "records_seed0.jsonl"), key=lambda r: r["key"])
     gt = get_ground_truth("tnb101_micro", "autoencoder")
     y = np.array([gt.lookup(r["arch"], "autoencoder", cfg.metric) for r in recs])
     groups = np.array_split(np.random.default_rng(0).permutation(15), 3)
