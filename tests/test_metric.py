@@ -450,3 +450,30 @@ def test_unique_rows_equals_torch_unique_dim0(n_words):
     assert torch.equal(torch.unique(got, dim=0), want)  # the same set of rows
     one = words[:1]
     assert torch.equal(unique_rows(one), one)
+
+
+@pytest.mark.parametrize("s", [32, 48, 100])
+def test_intermediate_dedupes_of_very_large_networks_keep_the_count(monkeypatch, s):
+    """Above DEDUPE_EVERY pending / kept words the accumulator reads and dedupes early
+    (bounded memory); the count is the same set's."""
+    import swap_plugin.metric.patterns as patterns
+    monkeypatch.setattr(patterns, "DEDUPE_EVERY", 50)
+    g = torch.Generator().manual_seed(s)
+    layers = [torch.rand(s, u, generator=g) < 0.5 for u in (40, 70, 30, 90, 60)]
+    layers += [layers[1], ~layers[3]]  # repeated patterns across layers
+    merges = []
+    merge = patterns.SampleWisePatterns._merge
+    monkeypatch.setattr(patterns.SampleWisePatterns, "_merge", lambda self: merges.append(1) or merge(self))
+    acc = patterns.SampleWisePatterns(s)
+    for bits in layers:
+        acc.add(bits)
+    assert len(merges) >= 2  # deduped before the end
+    want = torch.unique(torch.cat(layers, 1).T.to(torch.uint8), dim=0).shape[0]
+    assert acc.count() == want
+
+
+def test_unique_words_equals_torch_unique():
+    from swap_plugin.metric.patterns import unique_words
+    g = torch.Generator().manual_seed(0)
+    words = torch.randint(-50, 50, (2000,), generator=g, dtype=torch.int64).to(torch.int32)
+    assert torch.equal(unique_words(words.clone()), torch.unique(words))

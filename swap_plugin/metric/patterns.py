@@ -127,6 +127,15 @@ def sort_words_(words: torch.Tensor) -> torch.Tensor:
     return words
 
 
+def unique_words(words: torch.Tensor) -> torch.Tensor:
+    """The distinct values of 1-D ``words`` (sorted, through :func:`sort_words_`; the
+    input's memory is sorted in place)."""
+    ordered = sort_words_(words)
+    keep = torch.ones(ordered.shape, dtype=torch.bool, device=ordered.device)
+    torch.ne(ordered[1:], ordered[:-1], out=keep[1:])
+    return ordered[keep]
+
+
 def unique_rows(words: torch.Tensor) -> torch.Tensor:
     """The distinct rows of a 2-D ``(U, W)`` word tensor, in no useful order. On CPU each
     row is sorted as one opaque W·8-byte numpy value: 7-8x faster than
@@ -232,9 +241,8 @@ class SampleWisePatterns:
             self._merge()
 
     def _merge(self) -> None:
-        merged = torch.cat(self._chunks)
-        # the order of the kept words never matters, so don't ask unique to sort them
-        merged = torch.unique(merged, sorted=False) if merged.dim() == 1 else unique_rows(merged)
+        merged = torch.cat(self._chunks)  # owned memory: unique_words may sort it in place
+        merged = unique_words(merged) if merged.dim() == 1 else unique_rows(merged)
         self._chunks, self._kept = [merged], merged.shape[0]
 
     def count(self) -> int:
