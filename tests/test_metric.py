@@ -477,3 +477,20 @@ def test_unique_words_equals_torch_unique():
     g = torch.Generator().manual_seed(0)
     words = torch.randint(-50, 50, (2000,), generator=g, dtype=torch.int64).to(torch.int32)
     assert torch.equal(unique_words(words.clone()), torch.unique(words))
+
+
+def test_torch_fallback_for_old_numpy_counts_the_same(monkeypatch):
+    """With numpy < 2 (no AVX2 sort) the count sorts with torch: the same integers."""
+    import swap_plugin.metric.patterns as patterns
+    g = torch.Generator().manual_seed(5)
+    for s in (32, 48, 100):
+        bits = torch.rand(s, 500, generator=g) < 0.5
+        bits[:, 250:] = bits[:, :250]  # repeats
+        counts = []
+        for fast in (True, False):
+            monkeypatch.setattr(patterns, "NUMPY_SORTS_FAST", fast)
+            for ws in (None, patterns.Workspace()):
+                acc = patterns.SampleWisePatterns(s, workspace=ws)
+                acc.add(bits)
+                counts.append(acc.count())
+        assert counts == [torch.unique(bits.T.to(torch.uint8), dim=0).shape[0]] * 4

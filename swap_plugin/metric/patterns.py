@@ -116,11 +116,15 @@ def pack_rows(bits: torch.Tensor) -> torch.Tensor:
     return (b.view(s, -1, 8) * weights).sum(2, dtype=torch.uint8)
 
 
+# numpy ≥ 2 sorts integers with SIMD (AVX2 / AVX-512); older numpy only with AVX-512
+NUMPY_SORTS_FAST = int(np.__version__.split(".")[0]) >= 2
+
+
 def sort_words_(words: torch.Tensor) -> torch.Tensor:
     """Sort 1-D integer ``words`` in place and return them; on CPU through numpy, in the
     same memory (``results/bench_sort.md``: 2.2x faster than torch.sort on 2 threads for
     471k int32 words on our 2-core VM)."""
-    if words.device.type == "cpu":
+    if words.device.type == "cpu" and NUMPY_SORTS_FAST:
         words.numpy().sort()
     else:
         words.copy_(torch.sort(words).values)
@@ -140,7 +144,7 @@ def unique_rows(words: torch.Tensor) -> torch.Tensor:
     """The distinct rows of a 2-D ``(U, W)`` word tensor, in no useful order. On CPU each
     row is sorted as one opaque W·8-byte numpy value: 7-8x faster than
     ``torch.unique(dim=0)`` for W = 2-4 (``results/bench_sort.md``)."""
-    if words.device.type != "cpu" or words.shape[0] < 2:
+    if words.device.type != "cpu" or words.shape[0] < 2 or not NUMPY_SORTS_FAST:
         return torch.unique(words, dim=0)
     a = words.contiguous().numpy()
     rows = np.sort(a.view(np.dtype((np.void, a.shape[1] * a.itemsize))).ravel())
@@ -287,7 +291,7 @@ class SampleWisePatterns:
             self.workspace = None  # what is kept is owned memory: counting goes on as usual
             return self.count()
         words = words[:, 0]
-        if dev.type == "cpu":
+        if dev.type == "cpu" and NUMPY_SORTS_FAST:
             ordered = sort_words_(words)  # the words are scratch memory: sort them in place
         else:
             ordered = ws.take("sorted", (u,), words.dtype, dev)
