@@ -156,10 +156,10 @@ def main(argv=None):
         "## (a) NB201 size: C=16, N=5, S=32 CIFAR-10 images, one forward, train mode", "",
         "| | ms per arch | vs bare forward |", "|---|---:|---:|",
         f"| bare forward | {fwd * 1e3:.1f} | 1.00 |",
-        f"| swap_plugin scorer | {ours * 1e3:.1f} | {ratio:.2f} (overhead {100 * (ratio - 1):.0f} %) |",
+        f"| swap_plugin scorer | {ours * 1e3:.1f} | {ratio:.3f} (overhead {100 * (ratio - 1):.1f} %) |",
         f"| naive reference (float V×S, `torch.unique(dim=0)`) | {naive * 1e3:.1f} | {ratio_naive:.2f} |", "",
         f"Columns: medians over archs; the ratio is the median of per-arch ratios. Summed over all "
-        f"{len(nb)} archs the scorer takes {total:.2f}× the bare forward (overhead {100 * (total - 1):.0f} %).", "",
+        f"{len(nb)} archs the scorer takes {total:.3f}× the bare forward (overhead {100 * (total - 1):.1f} %).", "",
         f"Noise floor: a second, identical bare forward timed in the same shuffled rotation "
         f"differs from the first by {100 * statistics.median(noise):.1f} % (median over archs; "
         f"max {100 * max(noise):.1f} %).", "",
