@@ -122,7 +122,7 @@ NUMPY_SORTS_FAST = int(np.__version__.split(".")[0]) >= 2
 
 def sort_words_(words: torch.Tensor) -> torch.Tensor:
     """Sort 1-D integer ``words`` in place and return them; on CPU through numpy, in the
-    same memory (``results/bench_sort.md``: 2.2x faster than torch.sort on 2 threads for
+    same memory (``results/bench_sort.md``: 2-2.5x faster than torch.sort on 2 threads for
     471k int32 words on our 2-core VM)."""
     if words.device.type == "cpu" and NUMPY_SORTS_FAST:
         words.numpy().sort()
