@@ -120,11 +120,16 @@ def pack_rows(bits: torch.Tensor) -> torch.Tensor:
 NUMPY_SORTS_FAST = int(np.__version__.split(".")[0]) >= 2
 
 
+def _numpy_sorts(t: torch.Tensor) -> bool:
+    """Whether ``t``'s words are sorted through numpy (CPU memory, a numpy with SIMD sorts)."""
+    return t.device.type == "cpu" and NUMPY_SORTS_FAST
+
+
 def sort_words_(words: torch.Tensor) -> torch.Tensor:
     """Sort 1-D integer ``words`` in place and return them; on CPU through numpy, in the
     same memory (``results/bench_sort.md``: 2-2.5x faster than torch.sort on 2 threads for
     471k int32 words on our 2-core VM)."""
-    if words.device.type == "cpu" and NUMPY_SORTS_FAST:
+    if _numpy_sorts(words):
         words.numpy().sort()
     else:
         words.copy_(torch.sort(words).values)
@@ -144,7 +149,7 @@ def unique_rows(words: torch.Tensor) -> torch.Tensor:
     """The distinct rows of a 2-D ``(U, W)`` word tensor, in no useful order. On CPU each
     row is sorted as one opaque W·8-byte numpy value: 7-8x faster than
     ``torch.unique(dim=0)`` for W = 2-4 (``results/bench_sort.md``)."""
-    if words.device.type != "cpu" or words.shape[0] < 2 or not NUMPY_SORTS_FAST:
+    if words.shape[0] < 2 or not _numpy_sorts(words):
         return torch.unique(words, dim=0)
     a = words.contiguous().numpy()
     rows = np.sort(a.view(np.dtype((np.void, a.shape[1] * a.itemsize))).ravel())
@@ -154,9 +159,10 @@ def unique_rows(words: torch.Tensor) -> torch.Tensor:
     return torch.from_numpy(rows[keep].view(a.dtype).reshape(-1, a.shape[1]))
 
 
-def count_steps(ordered: torch.Tensor) -> int:
-    """Distinct values of a sorted 1-D tensor (≥ 1 element)."""
-    return int(torch.count_nonzero(ordered[1:] != ordered[:-1])) + 1
+def count_steps(ordered: torch.Tensor, steps: Optional[torch.Tensor] = None) -> int:
+    """Distinct values of a sorted 1-D tensor (≥ 1 element); ``steps``: a bool buffer of
+    ``len - 1`` for the comparisons (scratch memory), else one is allocated."""
+    return int(torch.count_nonzero(torch.ne(ordered[1:], ordered[:-1], out=steps))) + 1
 
 
 class Workspace:
@@ -291,14 +297,12 @@ class SampleWisePatterns:
             self.workspace = None  # what is kept is owned memory: counting goes on as usual
             return self.count()
         words = words[:, 0]
-        if dev.type == "cpu" and NUMPY_SORTS_FAST:
+        if _numpy_sorts(words):
             ordered = sort_words_(words)  # the words are scratch memory: sort them in place
         else:
             ordered = ws.take("sorted", (u,), words.dtype, dev)
             torch.sort(words, out=(ordered, ws.take("order", (u,), torch.int64, dev)))
-        steps = ws.take("steps", (u - 1,), torch.bool, dev)
-        torch.ne(ordered[1:], ordered[:-1], out=steps)
-        return int(torch.count_nonzero(steps)) + 1
+        return count_steps(ordered, ws.take("steps", (u - 1,), torch.bool, dev))
 
 
 class StandardPatterns:
