@@ -32,7 +32,7 @@ from _report import report_head, write_report  # noqa: E402
 from swap_plugin.benchmarks import get_ground_truth  # noqa: E402
 from swap_plugin.paths import data_file  # noqa: E402
 from swap_plugin.spaces import get_space  # noqa: E402
-from swap_plugin.studies.heatmap import collect  # noqa: E402
+from swap_plugin.studies.heatmap import collect, mean_spearman  # noqa: E402
 
 NB101_ARCHS = 423_624
 SETS = {None: "uniform 1,000 (nb101_1000_decoded.json)", "zc": "NB-Suite-Zero 500"}
@@ -65,14 +65,11 @@ def set_stats(source: Optional[str]) -> Dict[str, float]:
 
 def run_means(runs: Sequence[str]) -> Dict[tuple, float]:
     """{(gt_source, proxy): mean ρ over seeds} of the NB101 records under ``runs``."""
-    by: Dict[tuple, list] = {}
     # only the NB101 part of each tree: the rest is not read (nor warned about)
     trees = [str(Path(r) / "correlation" / "nb101") if (Path(r) / "correlation" / "nb101").is_dir() else r
              for r in runs]
-    for r in collect(trees):
-        if r.space == "nb101" and r.dataset == "cifar10":
-            by.setdefault((r.gt_source, r.proxy), []).append(r.spearman)
-    return {k: float(np.mean(v)) for k, v in by.items()}
+    records = [r for r in collect(trees) if r.space == "nb101" and r.dataset == "cifar10"]
+    return mean_spearman(records, "gt_source", "proxy")
 
 
 def main(argv: Optional[Sequence[str]] = None):

@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 from _report import report_head, write_report  # noqa: E402
 from swap_plugin.benchmarks import get_ground_truth  # noqa: E402
 from swap_plugin.spaces.tnb101 import TASKS, macro_counts, unpad  # noqa: E402
-from swap_plugin.studies.heatmap import collect  # noqa: E402
+from swap_plugin.studies.heatmap import collect, mean_spearman  # noqa: E402
 
 FEATURES = {
     "tnb101_micro": ["none", "skip", "conv1x1", "conv3x3"],
@@ -61,10 +61,7 @@ def swap_means(runs: Optional[Path]) -> Dict[tuple, float]:
     tree is read once for every task."""
     if runs is None:
         return {}
-    by: Dict[tuple, list] = {}
-    for r in collect([str(runs)], proxies=["swap"]):
-        by.setdefault((r.space, r.dataset), []).append(r.spearman)
-    return {k: float(np.mean(v)) for k, v in by.items()}
+    return mean_spearman(collect([str(runs)], proxies=["swap"]), "space", "dataset")
 
 
 def main(argv: Optional[Sequence[str]] = None):

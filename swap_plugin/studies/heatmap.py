@@ -193,6 +193,16 @@ def ensemble_members(records: Sequence[Record]) -> Dict[str, List[str]]:
     return out
 
 
+def mean_spearman(records: Iterable[Record], *fields: str) -> Dict[tuple, float]:
+    """``{(values of fields): mean Spearman}`` over the records sharing them (e.g. the
+    seeds of a task: ``mean_spearman(records, "space", "dataset")``). None is a key value
+    like any other (a ``gt_source`` of None: the default ground truth)."""
+    by: Dict[tuple, list] = {}
+    for r in records:
+        by.setdefault(tuple(getattr(r, f) for f in fields), []).append(r.spearman)
+    return {k: float(np.mean(v)) for k, v in by.items()}
+
+
 def records_frame(records: Sequence[Record]) -> pd.DataFrame:
     cols = list(Record.__dataclass_fields__)
     return pd.DataFrame([r.__dict__ for r in records], columns=cols)
