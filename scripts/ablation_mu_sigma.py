@@ -25,7 +25,7 @@ from scipy import stats
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from _report import command_line  # noqa: E402
+from _report import command_line, write_report  # noqa: E402
 from swap_plugin.benchmarks import get_ground_truth  # noqa: E402
 from swap_plugin.studies.mu_sigma import auto_mu_sigma  # noqa: E402
 from swap_plugin.studies import RecordStore  # noqa: E402
@@ -155,8 +155,6 @@ def summary_row(space, dataset, source, y, psi, theta, groups, cells, preds, tab
 
 
 def write_summary(path, cmd: str, n_groups: int, rows: list, runs_commands=()) -> None:
-    from _report import write_report
-
     lines = ["# μ/σ of Ψ' tuned per task: grid oracle and cross-validated choice", "",
              f"Command: `{cmd}`", ""]
     if runs_commands:
