@@ -276,7 +276,19 @@ class MacroNet(nn.Module):
 
 
 # ---------------------------------------------------------------- decoders
-class ConvLayer(nn.Module):
+class _ConvNormAct(nn.Module):
+    """conv -> BN (when ``norm`` is one; a spectral-norm wrapper sits inside conv) -> act."""
+
+    def forward(self, x):
+        x = self.conv(x)
+        if isinstance(self.norm, nn.BatchNorm2d):
+            x = self.norm(x)
+        if self.activation is not None:
+            x = self.activation(x)
+        return x
+
+
+class ConvLayer(_ConvNormAct):
     """Conv2d (with bias) -> optional BN -> optional activation."""
 
     def __init__(self, c_in, c_out, kernel, stride, padding, activation, norm):
@@ -291,16 +303,8 @@ class ConvLayer(nn.Module):
                 self.norm = norm
                 self.conv = norm(self.conv)
 
-    def forward(self, x):
-        x = self.conv(x)
-        if isinstance(self.norm, nn.BatchNorm2d):
-            x = self.norm(x)
-        if self.activation is not None:
-            x = self.activation(x)
-        return x
 
-
-class DeconvLayer(nn.Module):
+class DeconvLayer(_ConvNormAct):
     """ConvTranspose2d (stride 2, output_padding 1: doubles H, W) -> BN -> act."""
 
     def __init__(self, c_in, c_out, kernel, stride, padding, activation, norm):
@@ -309,14 +313,6 @@ class DeconvLayer(nn.Module):
                                        output_padding=1)
         self.activation = activation
         self.norm = norm(c_out) if norm is nn.BatchNorm2d else norm
-
-    def forward(self, x):
-        x = self.conv(x)
-        if isinstance(self.norm, nn.BatchNorm2d):
-            x = self.norm(x)
-        if self.activation is not None:
-            x = self.activation(x)
-        return x
 
 
 def _lrelu():
