@@ -130,6 +130,7 @@ def proxy_scores(config, keys: Sequence[str], proxy: str, loader=None) -> Dict[s
     import torch
     from naslib.predictors import ZeroCost
     from naslib.search_spaces import get_search_space
+    from tqdm import tqdm
 
     import swap_plugin.naslib as sn
 
@@ -141,7 +142,7 @@ def proxy_scores(config, keys: Sequence[str], proxy: str, loader=None) -> Dict[s
     adapter = sn.NaslibSpaceAdapter(space)
     predictor = ZeroCost(method_type=proxy)
     out = {}
-    for i, key in enumerate(keys):
+    for i, key in enumerate(tqdm(keys, desc=f"{proxy} on {config.search_space}/{config.dataset}")):
         torch.manual_seed(int(config.seed) + i)
         graph = adapter.to_graph(adapter.decode(key))
         t0 = time.perf_counter()

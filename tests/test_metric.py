@@ -142,7 +142,7 @@ def test_repeated_relu_inputs_are_packed_once_with_the_same_score(bump, inplace_
     with torch.no_grad(), capture_activations(net, packed.append, on_repeat=repeats.append):
         net(x)
     assert len(packed) == packed_layers and len(packed) + len(repeats) == 3
-    assert all(u == 4 * 5 * 5 for u in repeats)
+    assert all(v == 24 * 4 * 5 * 5 for v in repeats)  # values over all 24 samples
     r = SwapScorer(x).score(net)
     assert r.swap == naive_swap_score(net, x)
     assert r.units == 3 * 4 * 5 * 5  # V still counts every hooked unit
@@ -176,6 +176,65 @@ def test_functional_relu_is_captured():
     x = torch.randn(8, 3, 5, 5)
     # three functional relus; the first equals the module version, later ones add subsets
     assert swap_score(f, x) >= swap_score(moduled, x) > 0
+
+
+class _PerTile(nn.Module):
+    """Runs the encoder on each of the 9 tiles in turn (the standalone jigsaw network)."""
+
+    def __init__(self, encoder):
+        super().__init__()
+        self.encoder = encoder
+
+    def forward(self, x):  # (S, 9, C, H, W)
+        return torch.cat([self.encoder(x[:, i]) for i in range(x.shape[1])], dim=1)
+
+
+class _Folded(_PerTile):
+    """Folds the tiles into the batch, as NASLib's StemJigsaw does: (S, 9, ...) -> (9S, ...)."""
+
+    def forward(self, x):
+        return self.encoder(x.reshape(-1, *x.shape[2:]))
+
+
+class _TwoReluEncoder(nn.Module):
+    """conv -> ReLU -> conv, whose output feeds two ReLUs (the second a repeat, only counted)."""
+
+    def __init__(self):
+        super().__init__()
+        self.c1, self.c2, self.r1, self.r2, self.r3 = (nn.Conv2d(3, 2, 3), nn.Conv2d(2, 2, 1),
+                                                       nn.ReLU(), nn.ReLU(), nn.ReLU())
+
+    def forward(self, x):
+        h = self.c2(self.r1(self.c1(x)))
+        return torch.cat([self.r2(h), self.r3(h)], dim=1)
+
+
+def test_tiles_folded_into_the_batch_count_as_units_of_their_sample():
+    torch.manual_seed(0)
+    enc = _TwoReluEncoder()
+    x = torch.randn(12, 9, 3, 4, 4)
+    # reference: every (tile, unit) column over the 12 samples, as the per-tile network has them
+    acts = []
+    hooks = [m.register_forward_hook(lambda _m, _i, o: acts.append(o.reshape(12, -1)))
+             for m in enc.modules() if isinstance(m, nn.ReLU)]
+    with torch.no_grad():
+        _PerTile(enc)(x)
+    for h in hooks:
+        h.remove()
+    naive = torch.unique(torch.sign(torch.cat(acts, 1)).T, dim=0).shape[0]
+    folded, per_tile = SwapScorer(x).score(_Folded(enc)), SwapScorer(x).score(_PerTile(enc))
+    assert folded.swap == per_tile.swap == naive
+    assert folded.units == per_tile.units == 9 * 3 * (2 * 2 * 2)  # 3 ReLUs of 2x2x2 per tile
+    assert activation_pattern_score(_Folded(enc), x) == activation_pattern_score(_PerTile(enc), x)
+
+
+def test_activation_batch_not_a_multiple_of_the_samples_is_an_error():
+    class Drops(nn.Module):
+        def forward(self, x):
+            return torch.relu(x[:-1])
+
+    with pytest.raises(ValueError, match="batch 7, expected the 8 input samples"):
+        swap_score(Drops(), torch.randn(8, 3))
 
 
 def test_smooth_activations_use_preactivation_sign():

@@ -278,3 +278,43 @@ def test_our_synflow_and_jacov_equal_naslibs_measures(naslib, batch, space):
     torch.manual_seed(0)
     jac = naslib.ZeroCost(method_type="jacov").query(g, dataloader=loader(batch))
     assert jacov_score(g, x) == pytest.approx(jac, rel=1e-9)
+
+
+@pytest.mark.parametrize("task", ["jigsaw", "autoencoder", "room_layout"])
+def test_offline_loader_feeds_transnas_graphs(naslib, task):
+    """Without Taskonomy images, NASLib's TransNAS graphs get the ImageNet stand-in at the
+    task's input (jigsaw: the (N, 9, 3, h, w) tiles NASLib's StemJigsaw folds into the
+    batch); the jigsaw graph's 9 tiles count as units of their image, as in the standalone
+    network."""
+    from swap_plugin.data import load_batch
+    from swap_plugin.naslib.optimizer import swap_loader
+    from swap_plugin.spaces.tnb101_models import image_to_tiles
+
+    from naslib.search_spaces import get_search_space
+    from swap_plugin.naslib.space_adapter import NaslibSpaceAdapter
+
+    side = 192 if task == "jigsaw" else 64  # NASLib's jigsaw graph needs 64-pixel tiles
+    x, _ = next(iter(swap_loader(task, 4, seed=1, size=side)))
+    image = load_batch("imagenet", 4, seed=1, size=side)
+    assert torch.equal(x, image_to_tiles(image) if task == "jigsaw" else image)
+    assert x.shape == ((4, 9, 3, 64, 64) if task == "jigsaw" else (4, 3, 64, 64))
+    torch.manual_seed(0)
+    adapter = NaslibSpaceAdapter(get_search_space("transbench101_micro", task))  # NASLib's own setup
+    g = adapter.to_graph(adapter.sample(np.random.default_rng(0)))
+    got = naslib.ZeroCost(method_type="swap").query(g, dataloader=swap_loader(task, 4, seed=1, size=side))
+    want = SwapScorer(x).score(g)
+    assert got == want.swap and 1 <= got <= 2 ** 4
+    if task == "jigsaw":  # the graph form folds the 9 tiles into the batch (StemJigsaw)
+        g = naslib.spaces.TransBench101SearchSpaceMicro(dataset=task, create_graph=True)
+        g.set_op_indices(adapter.arch_of(adapter.to_graph(adapter.sample(np.random.default_rng(0)))))
+        g.parse()
+        got = naslib.ZeroCost(method_type="swap").query(g, dataloader=swap_loader(task, 4, seed=1, size=side))
+        assert got == SwapScorer(x).score(g).swap and 1 <= got <= 2 ** 4
+        rows = []
+        hooks = [m.register_forward_hook(lambda _m, _i, o: rows.append(o.shape[0]))
+                 for m in g.modules() if isinstance(m, nn.ReLU)]
+        with torch.no_grad():
+            g.train()(x)
+        for h in hooks:
+            h.remove()
+        assert rows and set(rows) == {36}

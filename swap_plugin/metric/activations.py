@@ -64,9 +64,10 @@ def capture_activations(model: nn.Module, sink: Sink, *, include_smooth: bool = 
     hooked modules (0 in functional mode). Hooks are always removed, also on error.
     ``modules``: ``list(model.modules())`` when the caller has it (saves a traversal).
 
-    ``on_repeat(units)``: called *instead of* ``sink`` for a ReLU/ReLU6 whose input is
+    ``on_repeat(values)``: called *instead of* ``sink`` for a ReLU/ReLU6 whose input is
     the very tensor an earlier ReLU/ReLU6 of this forward already saw, unchanged since
-    (same object, same version counter). Its bits (``x > 0`` for both) repeat that
+    (same object, same version counter), with its number of values (all rows: a network
+    may fold extra axes into the batch, so units = values / S). Its bits (``x > 0`` for both) repeat that
     layer's exactly, so they add nothing to a set of patterns: cells that feed one node
     to several ReLU-Conv-BN edges (NB201, DARTS) repeat 30-45 % of their units. (Writes
     through ``tensor.data`` bypass the version counter; a forward that edits activations
@@ -88,7 +89,7 @@ def capture_activations(model: nn.Module, sink: Sink, *, include_smooth: bool = 
             x = inp[0]
             known = seen.get(id(x))
             if known is not None and known[0]() is x and known[1] == x._version:
-                on_repeat(out[0].numel())
+                on_repeat(out.numel())
                 return
             seen[id(x)] = (weakref.ref(x), x._version)
         sink(binarise(out, non_negative=non_negative))

@@ -165,6 +165,21 @@ def count_steps(ordered: torch.Tensor, steps: Optional[torch.Tensor] = None) -> 
     return int(torch.count_nonzero(torch.ne(ordered[1:], ordered[:-1], out=steps))) + 1
 
 
+def per_sample(bits: torch.Tensor, n_samples: int) -> torch.Tensor:
+    """``(S, U)`` bits as they are; ``(k*S, U)`` from a network that folds an extra input
+    axis into the batch (``x.reshape(-1, ...)`` of ``(S, k, ...)``, e.g. NASLib's jigsaw
+    graph with 9 tiles per image) as ``(S, k*U)``: rows b*k..b*k+k-1 belong to sample b,
+    so each (tile, unit) is one unit with an S-bit pattern, as when a network runs its
+    encoder on each tile in turn."""
+    rows = bits.shape[0]
+    if rows == n_samples:
+        return bits
+    if rows % n_samples or rows == 0:
+        raise ValueError(f"an activation has batch {rows}, expected the {n_samples} input samples "
+                         "(or a multiple: extra axes folded into the batch)")
+    return bits.reshape(n_samples, -1)
+
+
 class Workspace:
     """Scratch tensors reused from one forward to the next.
 
@@ -217,8 +232,7 @@ class SampleWisePatterns:
         if self._final is not None:
             raise RuntimeError("count() with a workspace ended this accumulator (its patterns "
                                "lived in scratch memory); start a new SampleWisePatterns")
-        if bits.shape[0] != self.n_samples:
-            raise ValueError(f"expected {self.n_samples} samples, got {bits.shape[0]}")
+        bits = per_sample(bits, self.n_samples)
         # the hook only packs bytes; joining layers and reading words happens in _flush,
         # once per forward instead of per layer (per-layer torch calls dominate on small nets)
         packed = pack_bytes(bits)
@@ -228,10 +242,10 @@ class SampleWisePatterns:
         if self._pending_units > DEDUPE_EVERY:
             self._flush()
 
-    def add_repeat(self, units: int) -> None:
-        """Count ``units`` more units whose patterns repeat an added layer's: V grows,
-        the set of patterns does not."""
-        self.units += units
+    def add_repeat(self, values: int) -> None:
+        """Count the units of ``values`` activation values (over all samples) whose
+        patterns repeat an added layer's: V grows, the set of patterns does not."""
+        self.units += values // self.n_samples
 
     def _flush(self) -> None:
         if not self._pending:
@@ -314,13 +328,14 @@ class StandardPatterns:
         self._chunks: List[torch.Tensor] = []
 
     def add(self, bits: torch.Tensor) -> None:
+        bits = per_sample(bits, self.n_samples)
         self.units += bits.shape[1]
         self._chunks.append(pack_rows(bits))
 
-    def add_repeat(self, units: int) -> None:
+    def add_repeat(self, values: int) -> None:
         """Repeated units leave every sample's pattern distinctness unchanged: two
         samples agree on a copy of some units exactly where they agree on the units."""
-        self.units += units
+        self.units += values // self.n_samples
 
     def count(self) -> int:
         """|A| ≤ S: distinct per-sample patterns over all units."""

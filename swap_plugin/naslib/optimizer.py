@@ -33,7 +33,8 @@ files exist under ``config.data``, else ours.
 Config keys (``search.``): ``population_size``, ``sample_size``, ``mutation_times``
 (default 4), ``crossover_prob`` (default 0.5), ``epochs``, ``proxy``, ``seed``, ``ensemble_reference``,
 ``swap_mu`` / ``swap_sigma`` and the other ``swap_*`` options of
-:func:`swap_plugin.naslib.configure_from_config`, ``swap_loader``, ``swap_batch_size``.
+:func:`swap_plugin.naslib.configure_from_config`, ``swap_loader``, ``swap_batch_size``, ``swap_image_size`` (side of the images of
+``"swap"``; default the dataset's own, TransNAS 256 / jigsaw 192).
 
 ``train_statistics`` reports the incumbent's benchmark accuracies through
 ``graph.query(Metric...., dataset, dataset_api)``; without a ``dataset_api`` (NB201's
@@ -80,12 +81,25 @@ def _get(node, key: str, default: Any) -> Any:
     return getattr(node, key, default) if node is not None else default
 
 
-def swap_loader(dataset: str, batch_size: int = 16, seed: int = 0):
+def swap_loader(dataset: str, batch_size: int = 16, seed: int = 0, size: Optional[int] = None):
     """One batch of ``load_batch(dataset, batch_size)`` as a DataLoader (labels are 0:
-    SWAP ignores them; label-based NASLib proxies would not be meaningful on it)."""
-    from ..data import load_batch, one_batch_loader
+    SWAP ignores them; label-based NASLib proxies would not be meaningful on it).
 
-    return one_batch_loader(load_batch(dataset, batch_size, seed=seed))
+    A TransNAS-Bench-101 task (no Taskonomy images offline) gets the ImageNet stand-in
+    images at the task's side (256; jigsaw 192), or ``size``, as the standalone study
+    does; for jigsaw cut into the ``(N, 9, 3, side/3, side/3)`` tiles NASLib's graph reads."""
+    from ..data import load_batch, one_batch_loader
+    from ..spaces import tnb101
+
+    if dataset not in tnb101.TASKS:
+        return one_batch_loader(load_batch(dataset, batch_size, seed=seed, size=size))
+    side = size or (tnb101.JIGSAW_GRID * tnb101.JIGSAW_TILE if dataset == "jigsaw" else tnb101.IMAGE_SIZE)
+    x = load_batch("imagenet", batch_size, seed=seed, size=side)
+    if dataset == "jigsaw":
+        from ..spaces.tnb101_models import image_to_tiles
+
+        x = image_to_tiles(x)
+    return one_batch_loader(x)
 
 
 def naslib_data_present(config) -> bool:
@@ -102,12 +116,13 @@ def build_train_loader(config, kind: Optional[str] = None):
     if kind not in ("auto", "naslib", "swap"):
         raise ValueError(f"search.swap_loader must be auto, naslib or swap, got {kind!r}")
     n, seed = int(_get(search, "swap_batch_size", 16)), int(_get(search, "seed", _get(config, "seed", 0)))
+    size = _get(search, "swap_image_size", None)
     if kind == "naslib" or (kind == "auto" and naslib_data_present(config)):
         from naslib import utils
 
         # one batch for every arch, drawn once under the seed: NASLib's loader reshuffles
         return fixed_batch_loader(utils.get_train_val_loaders(config, mode="train")[0], n, seed)
-    return swap_loader(config.dataset, n, seed)
+    return swap_loader(config.dataset, n, seed, None if size is None else int(size))
 
 
 class SwapEvolution(MetaOptimizer):
