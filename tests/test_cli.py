@@ -60,3 +60,20 @@ def test_score_precision_float64_matches_library():
     net = space.build(space.from_str(ARCH), "cifar10")
     x = load_batch("cifar10", 8, seed=0, size=8)
     assert json.loads(r.stdout)["swap"] == SwapScorer(x, mode="train", precision="float64").score(net).swap
+
+
+def test_arch_parse_errors_name_forms_that_parse():
+    """Each space's parse error quotes the accepted forms; every complete example parses."""
+    import re
+
+    import pytest
+
+    for name in ("nb201", "nb101", "darts", "tnb101_micro", "tnb101_macro"):
+        space = get_space(name)
+        with pytest.raises(ValueError) as err:
+            space.from_str("bogus")
+        examples = [e for e in re.findall(r"'([^']+)'", str(err.value)) if e != "bogus" and "..." not in e]
+        if name in ("nb201", "tnb101_micro", "tnb101_macro"):
+            assert len(examples) >= 2, str(err.value)
+        for e in examples:
+            space.from_str(e)  # raises if an example in the message were wrong

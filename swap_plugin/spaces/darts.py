@@ -394,7 +394,9 @@ class DartsSpace(SearchSpace):
         try:
             value = ast.literal_eval(text)
         except (ValueError, SyntaxError):
-            raise ValueError(f"cannot parse a DARTS arch from {text[:80]!r}") from None
+            raise ValueError(f"cannot parse a DARTS arch from {text[:80]!r}; give a 'Genotype(normal=[...], "
+                             "normal_concat=[2, 3, 4, 5], reduce=[...], reduce_concat=[2, 3, 4, 5])' string, "
+                             "the NASLib compact tuple or a JSON object") from None
         return check_compact(value)
 
     def to_json(self, arch: Arch) -> dict:

@@ -273,7 +273,8 @@ class NB101Space(SearchSpace):
             d = json.loads(s)
             return from_spec(d["matrix"], d["ops"])
         if not re.fullmatch(r"[\(\[][\d\s,]*[\)\]]", s):
-            raise ValueError(f"cannot parse NB101 arch {text!r}")
+            raise ValueError(f"cannot parse NB101 arch {text!r}; give the 56-int tuple (NASLib encoding) or JSON "
+                             "'{\"matrix\": [[0, 1, ...], ...], \"ops\": [\"input\", \"conv3x3-bn-relu\", ..., \"output\"]}'")
         return self.decode(tuple(int(x) for x in re.findall(r"\d+", s)))
 
     @staticmethod

@@ -67,7 +67,9 @@ def str_to_arch(text: str) -> Arch:
     s = text.strip()
     if "~" not in s:  # a tuple / list of op indices
         if not re.fullmatch(r"[\(\[]?[\d\s,]+[\)\]]?", s):
-            raise ValueError(f"cannot parse NB201 arch {text!r}")
+            raise ValueError(f"cannot parse NB201 arch {text!r}; give an arch_str such as "
+                             "'|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|' "
+                             "or its 6 op indices 0-4 (NASLib order) '(2, 2, 0, 2, 2, 2)'")
         return check_arch(tuple(int(n) for n in re.findall(r"\d+", s)))
     nodes = s.split("+")
     if len(nodes) != 3:

@@ -143,10 +143,14 @@ def output_shape(task: str, classes: str = "transnas", size: Optional[int] = Non
 
 
 # -------------------------------------------------------------- encodings
+_FORMS = {"TNB101 micro": "'64-41414-3_33_333', a bare cell '3_33_333' or 6 op indices '(3, 3, 3, 3, 3, 3)'",
+          "TNB101 macro": "'64-1242-basic', a bare skeleton '1242' or its ints '(1, 2, 4, 2)'"}
+
+
 def _ints(text: str, what: str) -> Tuple[int, ...]:
     s = text.strip()
     if not re.fullmatch(r"[\(\[]?\s*(\d+\s*,\s*)*\d+\s*,?\s*[\)\]]?", s):
-        raise ValueError(f"cannot parse {what} arch {text!r}")
+        raise ValueError(f"cannot parse {what} arch {text!r}; give {_FORMS[what]}")
     return tuple(int(n) for n in re.findall(r"\d+", s))
 
 
@@ -181,7 +185,7 @@ def micro_from_str(text: str) -> MicroArch:
         elif len(parts) == 1:
             cell = s
         else:
-            raise ValueError(f"cannot parse TNB101 micro arch {text!r}")
+            raise ValueError(f"cannot parse TNB101 micro arch {text!r}; give {_FORMS['TNB101 micro']}")
         if not re.fullmatch(r"[0-3]_[0-3]{2}_[0-3]{3}", cell):
             raise ValueError(f"a TNB101 micro cell is 'a_bc_def' with digits 0..3, got {text!r}")
         return tuple(int(ch) for ch in cell.replace("_", ""))
