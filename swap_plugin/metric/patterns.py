@@ -1,6 +1,8 @@
 """Sample-wise activation patterns (Def 3.2) as packed bits, and their distinct count.
 
-A layer's binarised activations arrive as a ``(S, U)`` bool tensor: S samples, U units.
+A layer's binarised activations arrive as a ``(S, U)`` bool tensor: S samples, U units
+(``(k*S, U)`` from a network that folds k tiles per image into the batch: see
+:func:`per_sample`).
 Each unit's column is its sample-wise pattern, an S-bit vector. Each hook packs its
 layer's columns into bytes right away (S/8 per unit, rounded up to a word), so the float
 ``V x S`` matrix of the naive approach never exists; at the end the byte rows of all
