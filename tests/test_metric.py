@@ -222,10 +222,15 @@ def test_tiles_folded_into_the_batch_count_as_units_of_their_sample():
     for h in hooks:
         h.remove()
     naive = torch.unique(torch.sign(torch.cat(acts, 1)).T, dim=0).shape[0]
-    folded, per_tile = SwapScorer(x).score(_Folded(enc)), SwapScorer(x).score(_PerTile(enc))
-    assert folded.swap == per_tile.swap == naive
+    folded = SwapScorer(x, folded_batch=True).score(_Folded(enc))
+    per_tile = SwapScorer(x, folded_batch=True).score(_PerTile(enc))  # nothing to unfold: as is
+    assert folded.swap == per_tile.swap == SwapScorer(x).score(_PerTile(enc)).swap == naive
     assert folded.units == per_tile.units == 9 * 3 * (2 * 2 * 2)  # 3 ReLUs of 2x2x2 per tile
-    assert activation_pattern_score(_Folded(enc), x) == activation_pattern_score(_PerTile(enc), x)
+    assert activation_pattern_score(_Folded(enc), x, folded_batch=True) == \
+        activation_pattern_score(_PerTile(enc), x)
+    # opt-in: unasked, a folded batch is an error that names the option
+    with pytest.raises(ValueError, match=r"batch 108, expected the 12 input samples \(9 per sample.*folded_batch=True"):
+        SwapScorer(x).score(_Folded(enc))
 
 
 def test_activation_batch_not_a_multiple_of_the_samples_is_an_error():
@@ -233,8 +238,9 @@ def test_activation_batch_not_a_multiple_of_the_samples_is_an_error():
         def forward(self, x):
             return torch.relu(x[:-1])
 
-    with pytest.raises(ValueError, match="batch 7, expected the 8 input samples"):
-        swap_score(Drops(), torch.randn(8, 3))
+    for folded in (False, True):
+        with pytest.raises(ValueError, match="batch 7, expected the 8 input samples$"):
+            swap_score(Drops(), torch.randn(8, 3), folded_batch=folded)
 
 
 def test_smooth_activations_use_preactivation_sign():

@@ -293,7 +293,7 @@ def test_offline_loader_feeds_transnas_graphs(naslib, task):
     from naslib.search_spaces import get_search_space
     from swap_plugin.naslib.space_adapter import NaslibSpaceAdapter
 
-    side = 192 if task == "jigsaw" else 64  # NASLib's jigsaw graph needs 64-pixel tiles
+    side = 192 if task == "jigsaw" else 64  # NASLib's jigsaw graph form needs 64-pixel tiles
     x, _ = next(iter(swap_loader(task, 4, seed=1, size=side)))
     image = load_batch("imagenet", 4, seed=1, size=side)
     assert torch.equal(x, image_to_tiles(image) if task == "jigsaw" else image)
@@ -309,7 +309,9 @@ def test_offline_loader_feeds_transnas_graphs(naslib, task):
         g.set_op_indices(adapter.arch_of(adapter.to_graph(adapter.sample(np.random.default_rng(0)))))
         g.parse()
         got = naslib.ZeroCost(method_type="swap").query(g, dataloader=swap_loader(task, 4, seed=1, size=side))
-        assert got == SwapScorer(x).score(g).swap and 1 <= got <= 2 ** 4
+        assert got == SwapScorer(x, folded_batch=True).score(g).swap and 1 <= got <= 2 ** 4
+        with pytest.raises(ValueError, match="folded_batch=True"):  # the measure set it for tiles
+            SwapScorer(x).score(g)
         rows = []
         hooks = [m.register_forward_hook(lambda _m, _i, o: rows.append(o.shape[0]))
                  for m in g.modules() if isinstance(m, nn.ReLU)]

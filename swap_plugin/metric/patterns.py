@@ -1,7 +1,7 @@
 """Sample-wise activation patterns (Def 3.2) as packed bits, and their distinct count.
 
 A layer's binarised activations arrive as a ``(S, U)`` bool tensor: S samples, U units
-(``(k*S, U)`` from a network that folds k tiles per image into the batch: see
+(``(k*S, U)``, opt-in, from a network that folds k tiles per image into the batch: see
 :func:`per_sample`).
 Each unit's column is its sample-wise pattern, an S-bit vector. Each hook packs its
 layer's columns into bytes right away (S/8 per unit, rounded up to a word), so the float
@@ -167,18 +167,21 @@ def count_steps(ordered: torch.Tensor, steps: Optional[torch.Tensor] = None) -> 
     return int(torch.count_nonzero(torch.ne(ordered[1:], ordered[:-1], out=steps))) + 1
 
 
-def per_sample(bits: torch.Tensor, n_samples: int) -> torch.Tensor:
-    """``(S, U)`` bits as they are; ``(k*S, U)`` from a network that folds an extra input
-    axis into the batch (``x.reshape(-1, ...)`` of ``(S, k, ...)``, e.g. NASLib's jigsaw
-    graph with 9 tiles per image) as ``(S, k*U)``: rows b*k..b*k+k-1 belong to sample b,
-    so each (tile, unit) is one unit with an S-bit pattern, as when a network runs its
-    encoder on each tile in turn."""
+def per_sample(bits: torch.Tensor, n_samples: int, folded: bool = False) -> torch.Tensor:
+    """``(S, U)`` bits as they are. With ``folded``, ``(k*S, U)`` bits from a network that
+    folds an extra input axis into the batch (``x.reshape(-1, ...)`` of ``(S, k, ...)``,
+    e.g. NASLib's jigsaw graph with 9 tiles per image) become ``(S, k*U)``: rows
+    b*k..b*k+k-1 belong to sample b, so each (tile, unit) is one unit with an S-bit
+    pattern, as when a network runs its encoder on each tile in turn. Opt-in: a network
+    that stacks views block-wise (``torch.cat([x, x2])``) would be grouped wrongly."""
     rows = bits.shape[0]
     if rows == n_samples:
         return bits
-    if rows % n_samples or rows == 0:
-        raise ValueError(f"an activation has batch {rows}, expected the {n_samples} input samples "
-                         "(or a multiple: extra axes folded into the batch)")
+    if not folded or rows % n_samples or rows == 0:
+        hint = (f" ({rows // n_samples} per sample: if the network folds an extra input axis into "
+                "the batch as x.reshape(-1, ...) does, pass folded_batch=True)"
+                if not folded and rows and rows % n_samples == 0 else "")
+        raise ValueError(f"an activation has batch {rows}, expected the {n_samples} input samples{hint}")
     return bits.reshape(n_samples, -1)
 
 
@@ -213,10 +216,11 @@ class SampleWisePatterns:
     """
 
     def __init__(self, n_samples: int, device: torch.device | str = "cpu",
-                 workspace: Optional[Workspace] = None):
+                 workspace: Optional[Workspace] = None, folded_batch: bool = False):
         if n_samples < 1:
             raise ValueError("need at least one sample")
         self.n_samples = n_samples
+        self.folded_batch = folded_batch
         self.workspace = workspace
         self._final = None  # Ψ once a workspace count has consumed the patterns
         self.units = 0
@@ -234,7 +238,7 @@ class SampleWisePatterns:
         if self._final is not None:
             raise RuntimeError("count() with a workspace ended this accumulator (its patterns "
                                "lived in scratch memory); start a new SampleWisePatterns")
-        bits = per_sample(bits, self.n_samples)
+        bits = per_sample(bits, self.n_samples, self.folded_batch)
         # the hook only packs bytes; joining layers and reading words happens in _flush,
         # once per forward instead of per layer (per-layer torch calls dominate on small nets)
         packed = pack_bytes(bits)
@@ -324,13 +328,15 @@ class SampleWisePatterns:
 class StandardPatterns:
     """Accumulates standard activation patterns (Def 3.1): one V-bit vector per sample."""
 
-    def __init__(self, n_samples: int, device: torch.device | str = "cpu", workspace=None):
+    def __init__(self, n_samples: int, device: torch.device | str = "cpu", workspace=None,
+                 folded_batch: bool = False):
         self.n_samples = n_samples
+        self.folded_batch = folded_batch
         self.units = 0
         self._chunks: List[torch.Tensor] = []
 
     def add(self, bits: torch.Tensor) -> None:
-        bits = per_sample(bits, self.n_samples)
+        bits = per_sample(bits, self.n_samples, self.folded_batch)
         self.units += bits.shape[1]
         self._chunks.append(pack_rows(bits))
 

@@ -95,6 +95,10 @@ class SwapScorer:
       include_smooth  also hook GELU/SiLU/... (pre-activation sign)
       batch_repeats   with init="gaussian": run the repeats in one vmapped forward
                    (same integers as the loop); "auto" falls back to the loop if vmap fails
+      folded_batch  False: every hooked activation has the S samples as its batch; True:
+                   a batch of k*S rows is read as S samples of k blocks, for networks that
+                   fold an input axis into the batch as ``x.reshape(-1, ...)`` of
+                   ``(S, k, ...)`` does (NASLib's jigsaw graph: 9 tiles per image)
       precision    None: the model's own dtype; "float64": score a float64 copy, so the
                    rounding differences between CPU and CUDA kernels (~1e-7 in float32)
                    cannot flip the sign of a near-zero activation: the same integers on
@@ -108,7 +112,7 @@ class SwapScorer:
                  seed: int = 0, device=None, mode: Optional[str] = None,
                  mu: Optional[float] = None, sigma: Optional[float] = None,
                  formula: str = "paper", size_unit: str = "M", include_smooth: bool = False,
-                 batch_repeats="auto", precision: Optional[str] = None):
+                 batch_repeats="auto", precision: Optional[str] = None, folded_batch: bool = False):
         self.inputs = check_inputs(inputs)
         if not isinstance(repeats, int) or repeats < 1:
             raise ValueError(f"repeats must be a positive int, got {repeats!r}")
@@ -132,6 +136,7 @@ class SwapScorer:
         self.include_smooth = include_smooth
         self.batch_repeats = batch_repeats
         self.precision = precision
+        self.folded_batch = bool(folded_batch)
         self.device = torch.device(device) if device is not None else None
         self._inputs_on = {}
         self._local = threading.local()  # one scratch Workspace per thread
@@ -225,7 +230,7 @@ class SwapScorer:
     def _forward_count(self, model: nn.Module, device, acc_cls, with_params: bool = False) -> tuple:
         """(count, units, raw Θ or None); Θ only when asked: repeats share the first's."""
         x = self._x(device)
-        acc = acc_cls(x.shape[0], device, workspace=self._workspace())
+        acc = acc_cls(x.shape[0], device, workspace=self._workspace(), folded_batch=self.folded_batch)
         named = list(model.named_modules())  # one traversal, shared by everything below
         mods = [m for _, m in named]
         # per-module flags: a model may mix modes (e.g. frozen BatchNorm in a train model);
@@ -288,7 +293,7 @@ class SwapScorer:
             with exact_backends(device):
                 layers = vmap(forward, randomness="error")(stacked)
             for j in range(len(rs)):
-                acc = acc_cls(x.shape[0], device, workspace=self._workspace())
+                acc = acc_cls(x.shape[0], device, workspace=self._workspace(), folded_batch=self.folded_batch)
                 for layer in layers:
                     acc.add(layer[j])
                 results.append((acc.count(), acc.units))

@@ -185,9 +185,11 @@ def scorer_for(net, inputs: torch.Tensor, name: str = "swap", cfg: Optional[Dict
     mu = sigma = None
     if name == "reg_swap":
         mu, sigma = mu_sigma_for(net, cfg)
+    # a batch of tiles (N, 9, C, H, W) is TransNAS jigsaw: NASLib's graph form folds the
+    # tiles into the batch (StemJigsaw: x.reshape(-1, C, H, W)), so allow that fold
     return SwapScorer(inputs, repeats=cfg["repeats"], init=cfg["init"], seed=cfg["seed"],
                       mode=cfg["mode"], mu=mu, sigma=sigma, formula=cfg["formula"],
-                      size_unit=cfg["size_unit"])
+                      size_unit=cfg["size_unit"], folded_batch=inputs.dim() == 5)
 
 
 def measure_value(net, inputs: torch.Tensor, name: str = "swap") -> float:
