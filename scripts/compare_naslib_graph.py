@@ -56,6 +56,18 @@ def matched(space_name: str, dataset: str, zc_path: str, records_path: str, prox
     return tuple(np.array(c, dtype=float) for c in zip(*rows))
 
 
+def scoring_setup(records_path: str) -> str:
+    """Our side's scoring network, S and input, from the study's ``records_seed*.key.json``."""
+    key = Path(records_path).with_suffix(".key.json")
+    if not key.exists():
+        return "?"
+    k = json.loads(key.read_text())
+    net = ", ".join(f"{n}={v}" for n, v in (k.get("build") or {}).items()) or "benchmark"
+    side = f", {k['input_size']} px" if k.get("input_size") else ""
+    images = f", {k['images']} images" if k.get("images") else ""
+    return f"{net}; S={k.get('samples')}{side}{images}"
+
+
 def paired_bootstrap(a, b, y, n_boot: int, seed: int):
     """95 % interval of ρ(a, y) - ρ(b, y), resampling archs with replacement."""
     rng = np.random.default_rng(seed)
@@ -87,14 +99,14 @@ def main(argv=None):
               "NASLib's side: its graph of each arch, its own init, scored by this package's "
               "NASLib measure. Ours: the study's network and seeded weights. "
               f"Interval: paired bootstrap over archs, {a.boot} resamples, seed {a.seed}.", "",
-              "| space | dataset | archs | ρ ours | ρ NASLib graph | ρ ours − NASLib (95 % interval) "
+              "| space | dataset | our network | archs | ρ ours | ρ NASLib graph | ρ ours − NASLib (95 % interval) "
               "| ρ(ours, NASLib) | median score ours / NASLib |",
-              "|---|---|---:|---:|---:|---:|---:|---:|"]
+              "|---|---|---|---:|---:|---:|---:|---:|---:|"]
     for space, dataset, zc_path, records in a.pair:
         ours, theirs, acc = matched(space, dataset, zc_path, records, a.proxy)
         r_ours, r_theirs = stats.spearmanr(ours, acc)[0], stats.spearmanr(theirs, acc)[0]
         lo, hi = paired_bootstrap(ours, theirs, acc, a.boot, a.seed)
-        lines.append(f"| {space} | {dataset} | {len(acc)} | {r_ours:.3f} | {r_theirs:.3f} | "
+        lines.append(f"| {space} | {dataset} | {scoring_setup(records)} | {len(acc)} | {r_ours:.3f} | {r_theirs:.3f} | "
                      f"{r_ours - r_theirs:+.3f} ({lo:+.3f}, {hi:+.3f}) | "
                      f"{stats.spearmanr(ours, theirs)[0]:.3f} | "
                      f"{np.median(ours):.0f} / {np.median(theirs):.0f} |")

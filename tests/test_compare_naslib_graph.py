@@ -46,10 +46,14 @@ def test_report_row_and_no_overlap_error(two_sides, tmp_path):
     out = tmp_path / "report.md"
     compare.main(["--pair", "nb201", "cifar10", str(dst), str(records), "--boot", "50", "--report", str(out)])
     row = [l for l in out.read_text().splitlines() if l.startswith("| nb201")][0].split("|")
-    assert row[3].strip() == "25"
-    assert float(row[4]) == pytest.approx(stats.spearmanr(ours, acc)[0], abs=5e-4)
-    assert float(row[5]) == pytest.approx(stats.spearmanr(theirs, acc)[0], abs=5e-4)
-    assert float(row[7]) == pytest.approx(stats.spearmanr(ours, theirs)[0], abs=5e-4)
+    assert row[3].strip() == "?"  # no records_seed0.key.json beside these records
+    assert row[4].strip() == "25"
+    assert float(row[5]) == pytest.approx(stats.spearmanr(ours, acc)[0], abs=5e-4)
+    assert float(row[6]) == pytest.approx(stats.spearmanr(theirs, acc)[0], abs=5e-4)
+    assert float(row[8]) == pytest.approx(stats.spearmanr(ours, theirs)[0], abs=5e-4)
+    records.with_suffix(".key.json").write_text(json.dumps(
+        {"build": {"stem_channels": 32}, "samples": 16, "input_size": 64, "images": "imagenet"}))
+    assert compare.scoring_setup(str(records)) == "stem_channels=32; S=16, 64 px, imagenet images"
     empty = tmp_path / "empty.jsonl"
     empty.write_text("")
     with pytest.raises(SystemExit, match="share 0 archs"):
