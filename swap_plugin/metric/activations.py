@@ -67,8 +67,8 @@ def capture_activations(model: nn.Module, sink: Sink, *, include_smooth: bool = 
     ``on_repeat(values)``: called *instead of* ``sink`` for a ReLU/ReLU6 whose input is
     the very tensor an earlier ReLU/ReLU6 of this forward already saw, unchanged since
     (same object, same version counter), with its number of values (all rows: a network
-    may fold extra axes into the batch, so units = values / S). Its bits (``x > 0`` for both) repeat that
-    layer's exactly, so they add nothing to a set of patterns: cells that feed one node
+    may fold extra axes into the batch, so units = values / S). Its bits (``x > 0`` for
+    both) repeat that layer's exactly, so they add nothing to a set of patterns: cells that feed one node
     to several ReLU-Conv-BN edges (NB201, DARTS) repeat 30-45 % of their units. (Writes
     through ``tensor.data`` bypass the version counter; a forward that edits activations
     that way between two ReLUs must not pass ``on_repeat``.)

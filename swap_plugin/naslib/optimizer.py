@@ -33,8 +33,9 @@ files exist under ``config.data``, else ours.
 Config keys (``search.``): ``population_size``, ``sample_size``, ``mutation_times``
 (default 4), ``crossover_prob`` (default 0.5), ``epochs``, ``proxy``, ``seed``, ``ensemble_reference``,
 ``swap_mu`` / ``swap_sigma`` and the other ``swap_*`` options of
-:func:`swap_plugin.naslib.configure_from_config`, ``swap_loader``, ``swap_batch_size``, ``swap_image_size`` (side of the images of
-``"swap"``; default the dataset's own, TransNAS 256 / jigsaw 192).
+:func:`swap_plugin.naslib.configure_from_config`, ``swap_loader``, ``swap_batch_size``,
+``swap_image_size`` (side of the ``"swap"`` images; default the dataset's own, TransNAS
+256 / jigsaw 192).
 
 ``train_statistics`` reports the incumbent's benchmark accuracies through
 ``graph.query(Metric...., dataset, dataset_api)``; without a ``dataset_api`` (NB201's
@@ -89,11 +90,11 @@ def swap_loader(dataset: str, batch_size: int = 16, seed: int = 0, size: Optiona
     images at the task's side (256; jigsaw 192), or ``size``, as the standalone study
     does; for jigsaw cut into the ``(N, 9, 3, side/3, side/3)`` tiles NASLib's graph reads."""
     from ..data import load_batch, one_batch_loader
-    from ..spaces import tnb101
+    from ..spaces import get_space, tnb101
 
     if dataset not in tnb101.TASKS:
         return one_batch_loader(load_batch(dataset, batch_size, seed=seed, size=size))
-    side = size or (tnb101.JIGSAW_GRID * tnb101.JIGSAW_TILE if dataset == "jigsaw" else tnb101.IMAGE_SIZE)
+    side = size or get_space("tnb101_micro").input_side(dataset)
     x = load_batch("imagenet", batch_size, seed=seed, size=side)
     if dataset == "jigsaw":
         from ..spaces.tnb101_models import image_to_tiles
