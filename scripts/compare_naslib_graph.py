@@ -87,14 +87,15 @@ def main(argv=None):
     ap.add_argument("--proxy", default="swap")
     ap.add_argument("--boot", type=int, default=1000, help="bootstrap resamples")
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--runs-command", action="append", default=[],
-                    help="a command that produced the inputs (repeatable; printed in the report)")
+    ap.add_argument("--command-file", default=None,
+                    help="a text file with the commands that produced the inputs (listed in the report)")
     ap.add_argument("--report", default="results/compare_naslib_graph.md")
     a = ap.parse_args(argv)
     lines = report_head("Standalone networks vs NASLib's graphs: the same archs, scored both ways",
                         __file__, argv)
-    if a.runs_command:
-        lines += ["Inputs produced by:", "", "```", *a.runs_command, "```", ""]
+    if a.command_file:
+        commands = [c for c in Path(a.command_file).read_text().splitlines() if c.strip()]
+        lines += ["Inputs produced by:", "", "```", *commands, "```", ""]
     lines += [f"Proxy `{a.proxy}`; ρ: Spearman against the zc json's val_accuracy. "
               "NASLib's side: its graph of each arch, its own init, scored by this package's "
               "NASLib measure. Ours: the study's network and seeded weights. "
@@ -102,6 +103,7 @@ def main(argv=None):
               "| space | dataset | our network | archs | ρ ours | ρ NASLib graph | ρ ours − NASLib (95 % interval) "
               "| ρ(ours, NASLib) | median score ours / NASLib |",
               "|---|---|---|---:|---:|---:|---:|---:|---:|"]
+    apart = []  # rows whose interval excludes 0: the two sides rank differently
     for space, dataset, zc_path, records in a.pair:
         ours, theirs, acc = matched(space, dataset, zc_path, records, a.proxy)
         r_ours, r_theirs = stats.spearmanr(ours, acc)[0], stats.spearmanr(theirs, acc)[0]
@@ -111,6 +113,9 @@ def main(argv=None):
                      f"{stats.spearmanr(ours, theirs)[0]:.3f} | "
                      f"{np.median(ours):.0f} / {np.median(theirs):.0f} |")
         print(lines[-1], flush=True)
+        if lo > 0 or hi < 0:
+            apart.append(f"{space} {dataset} ({scoring_setup(records)})")
+    lines += ["", "Rows whose interval excludes 0: " + ("; ".join(apart) if apart else "none") + "."]
     write_report(a.report, lines)
 
 

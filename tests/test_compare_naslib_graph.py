@@ -51,6 +51,9 @@ def test_report_row_and_no_overlap_error(two_sides, tmp_path):
     assert float(row[5]) == pytest.approx(stats.spearmanr(ours, acc)[0], abs=5e-4)
     assert float(row[6]) == pytest.approx(stats.spearmanr(theirs, acc)[0], abs=5e-4)
     assert float(row[8]) == pytest.approx(stats.spearmanr(ours, theirs)[0], abs=5e-4)
+    lo_hi = row[7].split("(")[1].rstrip(") ").split(",")
+    apart = float(lo_hi[0]) > 0 or float(lo_hi[1]) < 0
+    assert out.read_text().rstrip().endswith("nb201 cifar10 (?)." if apart else "excludes 0: none.")
     records.with_suffix(".key.json").write_text(json.dumps(
         {"build": {"stem_channels": 32}, "samples": 16, "input_size": 64, "images": "imagenet"}))
     assert compare.scoring_setup(str(records)) == "stem_channels=32; S=16, 64 px, imagenet images"
