@@ -19,6 +19,16 @@ def report_head(title: str, script: str, argv: Optional[Sequence[str]] = None) -
     return [f"# {title}", "", f"Command: `{command_line(script, argv)}`", ""]
 
 
+def produced_by(commands: Sequence[str], what: str = "Runs") -> list:
+    """The report lines that list the commands which produced a report's inputs."""
+    return [f"{what} produced by:", "", "```", *commands, "```", ""]
+
+
+def network_label(build: Optional[dict]) -> str:
+    """A study's scoring network as a report names it: its ``build`` options, or "benchmark"."""
+    return ", ".join(f"{k}={v}" for k, v in (build or {}).items()) or "benchmark"
+
+
 def write_report(path, lines: Sequence[str], echo: Optional[int] = None) -> Path:
     """Write ``lines`` (one trailing newline) to ``path``, creating its folder; print the
     first ``echo`` lines (all by default)."""

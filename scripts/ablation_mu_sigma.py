@@ -25,7 +25,7 @@ from scipy import stats
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from _report import command_line, write_report  # noqa: E402
+from _report import command_line, produced_by, report_head, write_report  # noqa: E402
 from swap_plugin.benchmarks import get_ground_truth  # noqa: E402
 from swap_plugin.studies.mu_sigma import auto_mu_sigma  # noqa: E402
 from swap_plugin.studies import RecordStore  # noqa: E402
@@ -137,7 +137,7 @@ def main(argv=None):
         best = np.unravel_index(table.mean(-1).argmax(), table.shape[:2])
         print(f"{name}: best μ={mus[best[0]]} σ={sigmas[best[1]]} ρ={table.mean(-1).max():.3f}")
     if a.summary:
-        write_summary(a.summary, cmd, a.groups, summary, a.runs_command)
+        write_summary(a.summary, argv, a.groups, summary, a.runs_command)
 
 
 def summary_row(space, dataset, source, y, psi, theta, groups, cells, preds, table) -> list:
@@ -154,11 +154,10 @@ def summary_row(space, dataset, source, y, psi, theta, groups, cells, preds, tab
             f"{flat[best]:.3f} ({cells[best][0]:g}/{cells[best][1]:g})", mean_std(cv), picked]
 
 
-def write_summary(path, cmd: str, n_groups: int, rows: list, runs_commands=()) -> None:
-    lines = ["# μ/σ of Ψ' tuned per task: grid oracle and cross-validated choice", "",
-             f"Command: `{cmd}`", ""]
+def write_summary(path, argv, n_groups: int, rows: list, runs_commands=()) -> None:
+    lines = report_head("μ/σ of Ψ' tuned per task: grid oracle and cross-validated choice", __file__, argv)
     if runs_commands:
-        lines += ["Runs produced by:", "", "```", *runs_commands, "```", ""]
+        lines += produced_by(runs_commands)
     lines += [f"ρ: Spearman against the study's metric, mean ± std over {n_groups} random groups of "
               "the seed-0 sample (the paper's protocol for Tables 4-6). Ψ' = Ψ·exp(-((Θ-μ)/σ)²), Θ μ σ "
               "in millions. 'auto': μ = σ = the 99th percentile of Θ (the study's rule, no labels). "

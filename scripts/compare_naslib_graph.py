@@ -29,7 +29,7 @@ from scipy import stats
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from _report import report_head, write_report  # noqa: E402
+from _report import network_label, produced_by, report_head, write_report  # noqa: E402
 from swap_plugin.benchmarks.zc_json import load_zc_json  # noqa: E402
 from swap_plugin.spaces import get_space  # noqa: E402
 
@@ -62,7 +62,7 @@ def scoring_setup(records_path: str) -> str:
     if not key.exists():
         return "?"
     k = json.loads(key.read_text())
-    net = ", ".join(f"{n}={v}" for n, v in (k.get("build") or {}).items()) or "benchmark"
+    net = network_label(k.get("build"))
     side = f", {k['input_size']} px" if k.get("input_size") else ""
     images = f", {k['images']} images" if k.get("images") else ""
     return f"{net}; S={k.get('samples')}{side}{images}"
@@ -95,7 +95,7 @@ def main(argv=None):
                         __file__, argv)
     if a.command_file:
         commands = [c for c in Path(a.command_file).read_text().splitlines() if c.strip()]
-        lines += ["Inputs produced by:", "", "```", *commands, "```", ""]
+        lines += produced_by(commands, "Inputs")
     lines += [f"Proxy `{a.proxy}`; ρ: Spearman against the zc json's val_accuracy. "
               "NASLib's side: its graph of each arch, its own init, scored by this package's "
               "NASLib measure. Ours: the study's network and seeded weights. "
@@ -108,13 +108,14 @@ def main(argv=None):
         ours, theirs, acc = matched(space, dataset, zc_path, records, a.proxy)
         r_ours, r_theirs = stats.spearmanr(ours, acc)[0], stats.spearmanr(theirs, acc)[0]
         lo, hi = paired_bootstrap(ours, theirs, acc, a.boot, a.seed)
-        lines.append(f"| {space} | {dataset} | {scoring_setup(records)} | {len(acc)} | {r_ours:.3f} | {r_theirs:.3f} | "
+        setup = scoring_setup(records)
+        lines.append(f"| {space} | {dataset} | {setup} | {len(acc)} | {r_ours:.3f} | {r_theirs:.3f} | "
                      f"{r_ours - r_theirs:+.3f} ({lo:+.3f}, {hi:+.3f}) | "
                      f"{stats.spearmanr(ours, theirs)[0]:.3f} | "
                      f"{np.median(ours):.0f} / {np.median(theirs):.0f} |")
         print(lines[-1], flush=True)
         if lo > 0 or hi < 0:
-            apart.append(f"{space} {dataset} ({scoring_setup(records)})")
+            apart.append(f"{space} {dataset} ({setup})")
     lines += ["", "Rows whose interval excludes 0: " + ("; ".join(apart) if apart else "none") + "."]
     write_report(a.report, lines)
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from _report import command_line  # noqa: E402
+from _report import command_line, network_label, produced_by  # noqa: E402
 from swap_plugin.proxies import ENSEMBLE_MEMBERS  # noqa: E402
 
 # Paper (ICLR 2024) Fig. 4, regularised SWAP-Score, as ranges given in our brief
@@ -76,7 +76,7 @@ def main(argv=None):
              f"Written by `{command_line(__file__, argv)}`.", ""]
     commands = Path(a.command_file).read_text() if a.command_file else a.command
     if commands:
-        lines += ["Runs produced by:", "", "```", commands.strip(), "```", ""]
+        lines += produced_by([commands.strip()])
     for root in a.runs:
         data = collect(Path(root))
         if not data:
@@ -94,7 +94,7 @@ def main(argv=None):
             n = next(iter(first.values()))[2]
             qt = [v[1] for v in per.get("swap", {}).values() if v[1] is not None]
             c = next(iter(first.values()))[3]
-            net = ", ".join(f"{k}={v}" for k, v in (c.get("build") or {}).items()) or "benchmark"
+            net = network_label(c.get("build"))
             row = [space, ds, str(n), ",".join(map(str, seeds)), f"{net}; S={c.get('samples')}"]
             row += [fmt([v[0] for v in per[p].values()]) for p in ours]
             row += [PAPER_REG_SWAP.get((space, ds), "—"), f"{np.mean(qt):.3f}" if qt else "—"]

@@ -177,12 +177,12 @@ def per_sample(bits: torch.Tensor, n_samples: int, folded: bool = False) -> torc
     rows = bits.shape[0]
     if rows == n_samples:
         return bits
-    if not folded or rows % n_samples or rows == 0:
-        hint = (f" ({rows // n_samples} per sample: if the network folds an extra input axis into "
-                "the batch as x.reshape(-1, ...) does, pass folded_batch=True)"
-                if not folded and rows and rows % n_samples == 0 else "")
-        raise ValueError(f"an activation has batch {rows}, expected the {n_samples} input samples{hint}")
-    return bits.reshape(n_samples, -1)
+    multiple = rows > 0 and rows % n_samples == 0
+    if folded and multiple:
+        return bits.reshape(n_samples, -1)
+    hint = (f" ({rows // n_samples} per sample: if the network folds an extra input axis into "
+            "the batch as x.reshape(-1, ...) does, pass folded_batch=True)" if multiple else "")
+    raise ValueError(f"an activation has batch {rows}, expected the {n_samples} input samples{hint}")
 
 
 class Workspace:
