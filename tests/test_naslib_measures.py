@@ -286,29 +286,31 @@ def test_offline_loader_feeds_transnas_graphs(naslib, task):
     task's input (jigsaw: the (N, 9, 3, h, w) tiles NASLib's StemJigsaw folds into the
     batch); the jigsaw graph's 9 tiles count as units of their image, as in the standalone
     network."""
+    from naslib.search_spaces import get_search_space
+
     from swap_plugin.data import load_batch
     from swap_plugin.naslib.optimizer import swap_loader
+    from swap_plugin.naslib.space_adapter import NaslibSpaceAdapter
     from swap_plugin.spaces.tnb101_models import image_to_tiles
 
-    from naslib.search_spaces import get_search_space
-    from swap_plugin.naslib.space_adapter import NaslibSpaceAdapter
-
     side = 192 if task == "jigsaw" else 64  # NASLib's jigsaw graph form needs 64-pixel tiles
-    x, _ = next(iter(swap_loader(task, 4, seed=1, size=side)))
+    loader = swap_loader(task, 4, seed=1, size=side)
+    x, _ = next(iter(loader))
     image = load_batch("imagenet", 4, seed=1, size=side)
     assert torch.equal(x, image_to_tiles(image) if task == "jigsaw" else image)
     assert x.shape == ((4, 9, 3, 64, 64) if task == "jigsaw" else (4, 3, 64, 64))
     torch.manual_seed(0)
     adapter = NaslibSpaceAdapter(get_search_space("transbench101_micro", task))  # NASLib's own setup
-    g = adapter.to_graph(adapter.sample(np.random.default_rng(0)))
-    got = naslib.ZeroCost(method_type="swap").query(g, dataloader=swap_loader(task, 4, seed=1, size=side))
+    arch = adapter.sample(np.random.default_rng(0))
+    g = adapter.to_graph(arch)
+    got = naslib.ZeroCost(method_type="swap").query(g, dataloader=loader)
     want = SwapScorer(x).score(g)
     assert got == want.swap and 1 <= got <= 2 ** 4
     if task == "jigsaw":  # the graph form folds the 9 tiles into the batch (StemJigsaw)
         g = naslib.spaces.TransBench101SearchSpaceMicro(dataset=task, create_graph=True)
-        g.set_op_indices(adapter.arch_of(adapter.to_graph(adapter.sample(np.random.default_rng(0)))))
+        g.set_op_indices(list(arch))
         g.parse()
-        got = naslib.ZeroCost(method_type="swap").query(g, dataloader=swap_loader(task, 4, seed=1, size=side))
+        got = naslib.ZeroCost(method_type="swap").query(g, dataloader=loader)
         assert got == SwapScorer(x, folded_batch=True).score(g).swap and 1 <= got <= 2 ** 4
         with pytest.raises(ValueError, match="folded_batch=True"):  # the measure set it for tiles
             SwapScorer(x).score(g)
