@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 from _report import network_label, produced_by, report_head, write_report  # noqa: E402
 from swap_plugin.benchmarks.zc_json import load_zc_json  # noqa: E402
 from swap_plugin.spaces import get_space  # noqa: E402
+from swap_plugin.studies import bootstrap_spearman  # noqa: E402
 
 
 def matched(space_name: str, dataset: str, zc_path: str, records_path: str, proxy: str):
@@ -70,12 +71,8 @@ def scoring_setup(records_path: str) -> str:
 
 def paired_bootstrap(a, b, y, n_boot: int, seed: int):
     """95 % interval of ρ(a, y) - ρ(b, y), resampling archs with replacement."""
-    rng = np.random.default_rng(seed)
-    diffs = []
-    for _ in range(n_boot):
-        i = rng.integers(0, len(y), len(y))
-        diffs.append(stats.spearmanr(a[i], y[i])[0] - stats.spearmanr(b[i], y[i])[0])
-    return np.percentile(diffs, [2.5, 97.5])
+    rho = bootstrap_spearman(y, a, b, n_boot=n_boot, seed=seed)
+    return np.percentile(rho[:, 0] - rho[:, 1], [2.5, 97.5])
 
 
 def main(argv=None):
