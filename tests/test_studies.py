@@ -240,3 +240,29 @@ def test_too_few_images_fails_fast_with_a_process_pool(tmp_path):
         run_study(cfg, progress=False)
     assert time.time() - t0 < 60
     assert not list(tmp_path.rglob("*.key.json"))  # nothing recorded, so a retry with other images works
+
+
+def test_darts_swap_config_scores_the_official_network_with_gaussian_repeats(tmp_path):
+    """configs/darts_swap.yaml (the official correlation.py setting): each record's Ψ is the
+    mean over Gaussian re-inits of the official stem-less one-cell network, the same numbers
+    as scoring that network directly; Θ is the DARTS evaluation network's."""
+    from swap_plugin.metric import SwapScorer
+    from swap_plugin.spaces import get_space
+    from swap_plugin.studies.correlate import study_inputs
+
+    cfg = StudyConfig.from_yaml(CONFIGS / "darts_swap.yaml", n=3, repeats=2, out=str(tmp_path))
+    assert cfg.build == {"scoring_network": True, "C": 3, "layers": 1} and cfg.init == "gaussian"
+    run_study(cfg, progress=False)
+    space, x = get_space("darts_swap"), study_inputs(cfg, 0)
+    recs = list(RecordStore(tmp_path / "correlation/darts_swap/cifar10/records_seed0.jsonl"))
+    assert len(recs) == 3
+    for rec in recs:
+        direct = SwapScorer(x, repeats=2, init="gaussian", seed=0, mode="train").score(
+            space.build_scoring_network(rec["arch"]))
+        assert rec["per_repeat"] == list(direct.per_repeat) and rec["swap"] == direct.swap
+        assert rec["units"] == direct.units
+        assert rec["params"] == pytest.approx(space.num_params(rec["arch"], "cifar10"))
+    bad = StudyConfig.from_dict(dict(space="nb201", n=2, out=str(tmp_path / "bad"),
+                                     build={"scoring_network": True}, **{k: v for k, v in FAST.items() if k != "build"}))
+    with pytest.raises(ValueError, match="has no official scoring network"):
+        run_study(bad, progress=False)

@@ -14,7 +14,7 @@ def add_parser(sub, add_scoring_flags) -> None:
                        description="Example: swap-nas correlate --space nb201 --dataset cifar100 "
                                    "--proxies swap reg_swap params flops --n 1000 --seeds 0-4 --out run/")
     p.add_argument("--config", help="YAML study config (default: configs/<space>.yaml when present)")
-    p.add_argument("--space", required=True, help="nb201 | nb101 | nb301 | tnb101_micro | tnb101_macro")
+    p.add_argument("--space", required=True, help="nb201 | nb101 | nb301 | tnb101_micro | tnb101_macro | darts_swap (the official correlation.py set)")
     p.add_argument("--dataset", help="benchmark dataset or TransNAS task (default from the config)")
     p.add_argument("--proxies", nargs="+", help="swap reg_swap params flops activation_patterns "
                    f"swap_ensemble ({' + '.join(ENSEMBLE_MEMBERS)}, log-rank) and/or NB-Suite-Zero baselines "

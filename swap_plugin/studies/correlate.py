@@ -82,10 +82,21 @@ def _score_arch(arch) -> dict:
 
 def seeded_network(space, arch, dataset: str, seed: int, build: Optional[dict] = None) -> torch.nn.Module:
     """The untrained network of ``arch``; its weights depend only on (seed, arch hash), so
-    any order, any worker, a resumed run or the NB201 search script get the same network."""
+    any order, any worker, a resumed run or the NB201 search script get the same network.
+
+    ``build``: ``space.build`` keyword arguments; with ``scoring_network: true`` the rest go
+    to ``space.build_scoring_network`` instead (DARTS spaces: the official SWAP
+    correlation.py network, ``configs/darts_swap.yaml``)."""
+    opts = dict(build or {})
+    official = opts.pop("scoring_network", False)
+    if official and not hasattr(space, "build_scoring_network"):
+        raise ValueError(f"build.scoring_network: space {space.name!r} has no official scoring "
+                         "network (the DARTS spaces have: nb301, darts, darts_swap)")
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(arch_seed(seed, space.hash(arch)))
-        return space.build(arch, dataset, **(build or {}))
+        if official:
+            return space.build_scoring_network(arch, **opts)
+        return space.build(arch, dataset, **opts)
 
 
 def arch_seed(seed: int, key: str) -> int:
