@@ -53,6 +53,10 @@ def test_each_study_is_one_row_with_its_rho_and_interval(two_runs, tmp_path):
             lo, hi = spearman_interval(res["full_ytest"], res["full_testpred"], n_boot=60, seed=0)
             mark = "" if proxy == "params" else intervals.verdict(lo, hi, (0.87, 0.90))
             assert cell.strip() == f"{rho:.3f} ({lo:.3f}, {hi:.3f}){mark}"
+    below = [r for r in rows if "↑" not in r[6] + r[7] and "≈" not in r[6] + r[7]]
+    summary = out.read_text().rstrip().splitlines()[-1]
+    assert summary.startswith("Every SWAP column below the paper")
+    assert summary.count("nb201 cifar10") == len(below)
 
 
 def test_a_root_without_studies_is_an_error(tmp_path):
