@@ -13,6 +13,7 @@ that ceiling.
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from pathlib import Path
 
@@ -67,8 +68,11 @@ def main(argv=None):
              "quantile of Θ. s / arch: build + score on this 2-core CPU.", "",
              "| space | task | input | S | swap ρ | reg_swap_auto ρ | params ρ | archs with Ψ ≥ 0.99·2^S | s / arch |",
              "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
-    lines += [f"| {sp} | {t} | {sz} | {k} | {sw:.3f} | {rs:.3f} | {p:.3f} | {100 * c:.0f} % | {q:.2f} |"
+    rho = lambda v: "n/a" if math.isnan(v) else f"{v:.3f}"  # noqa: E731
+    lines += [f"| {sp} | {t} | {sz} | {k} | {rho(sw)} | {rho(rs)} | {rho(p)} | {100 * c:.0f} % | {q:.2f} |"
               for sp, t, sz, k, sw, rs, p, c, q in rows]
+    if any(math.isnan(r[4]) for r in rows):
+        lines += ["", "n/a: every arch scored Ψ = 2^S (each S-bit pattern occurs), so Ψ ranks nothing."]
     write_report(a.report, lines)
 
 
