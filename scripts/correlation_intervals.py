@@ -95,8 +95,7 @@ def main(argv=None):
               "the 1,000 archs of nb101_1000_decoded.json; NB301: all 1,218 NB-Suite-Zero genotypes with "
               "real accuracy; TransNAS: 1,000 of every arch; darts_swap: the SWAP authors' 1,000 DARTS "
               "archs with their own CIFAR-10 training, the official correlation.py set), `NB-Suite-Zero` = "
-              "the archs of its zc json "
-              "for that task.", "",
+              "the archs of its zc json for that task.", "",
               "Against the paper's regularised SWAP-Score (Fig. 4; a range where our brief gives one): "
               "↓ the interval lies below it, ↑ above it, ≈ it overlaps it.", "",
               "| space | task | archs | sample | scoring net | paper | "
