@@ -29,6 +29,13 @@ def network_label(build: Optional[dict]) -> str:
     return ", ".join(f"{k}={v}" for k, v in (build or {}).items()) or "benchmark"
 
 
+def scoring_label(key: dict) -> str:
+    """A study's scoring setup from its records key or scores.json config: network, S and,
+    when set, the input side."""
+    side = f", {key['input_size']} px" if key.get("input_size") else ""
+    return f"{network_label(key.get('build'))}; S={key.get('samples')}{side}"
+
+
 def write_report(path, lines: Sequence[str], echo: Optional[int] = None) -> Path:
     """Write ``lines`` (one trailing newline) to ``path``, creating its folder; print the
     first ``echo`` lines (all by default)."""

@@ -29,22 +29,19 @@ from scipy import stats
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from _report import network_label, produced_by, report_head, write_report  # noqa: E402
+from _report import produced_by, report_head, scoring_label, write_report  # noqa: E402
 from swap_plugin.benchmarks.zc_json import load_zc_json  # noqa: E402
 from swap_plugin.spaces import get_space  # noqa: E402
-from swap_plugin.studies import bootstrap_spearman  # noqa: E402
+from swap_plugin.studies import RecordStore, bootstrap_spearman  # noqa: E402
 
 
 def matched(space_name: str, dataset: str, zc_path: str, records_path: str, proxy: str):
     """(ours, NASLib's, accuracy) arrays over the archs scored on both sides."""
     space = get_space(space_name)
     gt = load_zc_json(Path(zc_path), space_name)
-    ours = {}
-    with open(records_path) as f:
-        for line in f:
-            rec = json.loads(line)
-            if proxy in rec:
-                ours[rec["key"]] = rec[proxy]
+    if not Path(records_path).exists():
+        raise SystemExit(f"no records file {records_path}: pass a study's records_seed*.jsonl")
+    ours = {rec["key"]: rec[proxy] for rec in RecordStore(records_path) if proxy in rec}
     rows = []
     for arch in gt.archs(dataset):
         theirs = gt.proxy(arch, dataset, proxy, missing=None)
@@ -63,10 +60,8 @@ def scoring_setup(records_path: str) -> str:
     if not key.exists():
         return "?"
     k = json.loads(key.read_text())
-    net = network_label(k.get("build"))
-    side = f", {k['input_size']} px" if k.get("input_size") else ""
     images = f", {k['images']} images" if k.get("images") else ""
-    return f"{net}; S={k.get('samples')}{side}{images}"
+    return scoring_label(k) + images
 
 
 def paired_bootstrap(a, b, y, n_boot: int, seed: int):

@@ -25,7 +25,7 @@ from scipy.stats import spearmanr
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from _report import network_label, produced_by, report_head, write_report  # noqa: E402
+from _report import produced_by, report_head, scoring_label, write_report  # noqa: E402
 from correlation_report import PAPER_REG_SWAP  # noqa: E402
 from swap_plugin.studies import spearman_interval  # noqa: E402
 
@@ -65,9 +65,8 @@ def collect(roots, seed: int) -> dict:
                 continue
             conf, res = json.loads(f.read_text())
             sample = SAMPLES.get(conf.get("gt_source"), conf.get("gt_source"))
-            side = f", {conf['input_size']} px" if conf.get("input_size") else ""
             inits = f", {conf['repeats']} {conf['init']} inits" if conf.get("init") else ""
-            setup = f"{network_label(conf.get('build'))}; S={conf['samples']}{side}{inits}"
+            setup = scoring_label(conf) + inits
             key = (conf["space"], conf["dataset"], sample, setup)
             rows.setdefault(key, {}).setdefault(proxy, (res["full_ytest"], res["full_testpred"]))
     return rows
