@@ -76,6 +76,20 @@ def study_config(study_dir: Path) -> dict:
     return {}
 
 
+def check_one_study_per_task(stores) -> None:
+    """Outputs are named by task (and ground-truth source): two studies of one task under
+    different roots would overwrite each other's CSV and plot, so refuse them."""
+    seen = {}
+    for store in stores:
+        study = store.parent
+        task = (study.parent.name, study.name, study_config(study).get("gt_source"))
+        if task in seen:
+            raise SystemExit(f"{task[0]}/{task[1]} (ground truth {task[2] or 'default'}) is in two "
+                             f"studies, {seen[task]} and {study}: their outputs would overwrite "
+                             "each other; pass roots that hold each task once")
+        seen[task] = study
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", nargs="+", default=["runs/paper"], help="study roots (swap-nas correlate --out)")
@@ -91,6 +105,7 @@ def main(argv=None):
     res = Path(a.results)
     res.mkdir(parents=True, exist_ok=True)
     stores = [p for root in a.runs for p in sorted(Path(root).glob("correlation/*/*/records_seed0.jsonl"))]
+    check_one_study_per_task(stores)
     summary = []
     for store_path in stores:
         space, dataset = store_path.parent.parent.name, store_path.parent.name

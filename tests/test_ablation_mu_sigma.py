@@ -109,3 +109,22 @@ def test_summary_on_a_transnas_study(tmp_path):
     assert cols[6] == f"{float(best[2]):.3f} ({float(best[0]):g}/{float(best[1]):g})"
     picks = cols[8].split(", ")
     assert len(picks) == 3 and all(p.count("/") == 1 for p in picks)  # one μ/σ per group
+
+
+def test_the_same_task_in_two_roots_is_refused(tmp_path):
+    from swap_plugin.studies import StudyConfig, run_study
+
+    for root in ("a", "b"):
+        cfg = StudyConfig.from_yaml(ROOT / "configs" / "nb201.yaml", dataset="cifar10", n=4, seeds=[0],
+                                    out=str(tmp_path / root), proxies=["swap"], workers=1,
+                                    build={"C": 4, "N": 1})
+        try:
+            run_study(cfg, progress=False)
+        except (FileNotFoundError, ValueError) as e:
+            pytest.skip(f"NB201 data not available: {e}")
+    abl = load_script("ablation_mu_sigma")
+    with pytest.raises(SystemExit, match=r"nb201/cifar10 \(ground truth default\) is in two studies"):
+        abl.main(["--runs", str(tmp_path / "a"), str(tmp_path / "b"), "--results", str(tmp_path / "res")])
+    assert not (tmp_path / "res" / "ablation_mu_sigma_nb201_cifar10.csv").exists()
+    abl.main(["--runs", str(tmp_path / "a"), "--results", str(tmp_path / "res"), "--groups", "2"])
+    assert (tmp_path / "res" / "ablation_mu_sigma_nb201_cifar10.csv").exists()
