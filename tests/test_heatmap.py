@@ -184,6 +184,26 @@ def test_cli_heatmap_with_report(tree, tmp_path, capsys):
     assert main(["heatmap", "--runs", str(tmp_path / "empty"), "--out", str(stem)]) == 2
 
 
+def test_report_lists_the_commands_that_produced_the_runs(tree, tmp_path, capsys):
+    stem, cmds = tmp_path / "fig", tmp_path / "cmds.txt"
+    cmds.write_text("swap-nas correlate --space nb201 --out a\n\nswap-nas correlate --space nb101 --out a\n")
+    assert main(["heatmap", "--runs", str(tree), "--out", str(stem), "--report",
+                 "--runs-commands", str(cmds)]) == 0
+    md = (tmp_path / "fig.md").read_text()
+    assert f"--report --runs-commands {cmds}\n```" in md  # the regenerate command keeps the flag
+    block = md.split("Runs produced by:\n\n```\n")[1].split("\n```")[0]
+    assert block.splitlines() == ["swap-nas correlate --space nb201 --out a",
+                                  "swap-nas correlate --space nb101 --out a"]
+    # without the flag the report has no such block; a missing file or no --report is an error
+    assert main(["heatmap", "--runs", str(tree), "--out", str(stem), "--report"]) == 0
+    assert "Runs produced by" not in (tmp_path / "fig.md").read_text()
+    assert main(["heatmap", "--runs", str(tree), "--out", str(stem), "--report",
+                 "--runs-commands", str(tmp_path / "nope.txt")]) == 2
+    assert "nope.txt: no such file" in capsys.readouterr().err
+    assert main(["heatmap", "--runs", str(tree), "--out", str(stem), "--runs-commands", str(cmds)]) == 2
+    assert "add --report" in capsys.readouterr().err
+
+
 def test_report_names_ensemble_members_from_the_study_files(tmp_path):
     from swap_plugin.proxies import ENSEMBLE_MEMBERS
     from swap_plugin.studies import StudyConfig, run_study

@@ -32,12 +32,23 @@ def add_parser(sub, add_scoring_flags) -> None:
     p.add_argument("--report", nargs="?", const="", default=None, metavar="FILE",
                    help="also write a markdown record of the command, roots and columns "
                         "(default FILE: STEM.md)")
+    p.add_argument("--runs-commands", metavar="FILE",
+                   help="a text file of the commands that produced the roots (one per line), "
+                        "listed in the --report under 'Runs produced by'")
     p.set_defaults(func=run)
 
 
 def run(args) -> int:
     from ..studies.heatmap import build_table, collect, describe, ensemble_members, plot_heatmap, write_outputs
 
+    run_commands = None
+    if args.runs_commands is not None:
+        if args.report is None:
+            raise ValueError("--runs-commands lists commands in the report: add --report")
+        path = Path(args.runs_commands)
+        if not path.is_file():
+            raise FileNotFoundError(f"--runs-commands {path}: no such file (one command per line)")
+        run_commands = [line for line in path.read_text().splitlines() if line.strip()]
     if args.dpi is not None and args.dpi < 10:
         raise ValueError(f"--dpi {args.dpi} is too low to read; leave the default (130) or use e.g. 200")
 
@@ -56,7 +67,7 @@ def run(args) -> int:
         command = _command_line(args)
         report.parent.mkdir(parents=True, exist_ok=True)
         report.write_text(describe(command, args.runs, table, meta, outputs, len(records),
-                                   ensemble_members(records)))
+                                   ensemble_members(records), run_commands))
         outputs["md"] = report
     with __import__("pandas").option_context("display.width", 200, "display.max_columns", 50):
         print(table.round(2).to_string(na_rep="-"))
@@ -85,4 +96,6 @@ def _command_line(args) -> str:
     parts.append("--report")
     if args.report:
         parts.append(q(args.report))
+    if args.runs_commands:
+        parts += ["--runs-commands", q(args.runs_commands)]
     return " ".join(parts)

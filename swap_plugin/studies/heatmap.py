@@ -390,15 +390,19 @@ def write_outputs(fig, table: pd.DataFrame, stem: str, dpi: Optional[int] = None
 
 
 def describe(command: str, roots: Sequence[str], table: pd.DataFrame, meta: pd.DataFrame,
-             outputs: Dict[str, Path], n_files: int, members: Optional[Dict[str, List[str]]] = None) -> str:
+             outputs: Dict[str, Path], n_files: int, members: Optional[Dict[str, List[str]]] = None,
+             run_commands: Optional[Sequence[str]] = None) -> str:
     """Markdown record of how the figure was made (written by the command, not by hand).
-    ``members``: :func:`ensemble_members` of the records, named under the table."""
+    ``members``: :func:`ensemble_members` of the records, named under the table;
+    ``run_commands``: the commands that produced the roots, listed after them."""
     lines = ["# Fig. 4 heatmap: Spearman ρ of proxies vs. benchmark accuracy", "",
              "Written by `swap-nas heatmap --report`; regenerate with:", "",
              "```", command, "```", "",
              "Roots read (every `scores.json` below them, " + f"{n_files} files used):", ""]
     lines += [f"- `{r}`" + ("" if Path(r).exists() else " (not found when this was written)")
               for r in roots]
+    if run_commands:
+        lines += ["", "Runs produced by:", "", "```", *run_commands, "```"]
     lines += ["", "Outputs: " + ", ".join(f"`{p}`" for p in outputs.values()), "",
               "Each cell is the Spearman ρ averaged over the seeds listed for its column "
               "(the union over its proxies); grey cells have no result. Rows are sorted by their mean over the columns they have "
