@@ -9,18 +9,24 @@ from script_loader import load_script
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_grid_equals_direct_spearman_of_stored_records(tmp_path):
-    from swap_plugin.benchmarks import get_ground_truth
-    from swap_plugin.metric import regulariser
-    from swap_plugin.studies import RecordStore, StudyConfig, run_study
+def nb201_study(out: Path, n: int, build: dict) -> None:
+    """A small seed-0 NB201 cifar10 study with swap under ``out`` (skips without the data)."""
+    from swap_plugin.studies import StudyConfig, run_study
 
-    cfg = StudyConfig.from_yaml(ROOT / "configs" / "nb201.yaml", dataset="cifar10", n=12, seeds=[0],
-                                out=str(tmp_path / "study"), proxies=["swap"], workers=1,
-                                build={"C": 8, "N": 1})
+    cfg = StudyConfig.from_yaml(ROOT / "configs" / "nb201.yaml", dataset="cifar10", n=n, seeds=[0],
+                                out=str(out), proxies=["swap"], workers=1, build=build)
     try:
         run_study(cfg, progress=False)
     except (FileNotFoundError, ValueError) as e:
         pytest.skip(f"NB201 data not available: {e}")
+
+
+def test_grid_equals_direct_spearman_of_stored_records(tmp_path):
+    from swap_plugin.benchmarks import get_ground_truth
+    from swap_plugin.metric import regulariser
+    from swap_plugin.studies import RecordStore
+
+    nb201_study(tmp_path / "study", n=12, build={"C": 8, "N": 1})
     abl = load_script("ablation_mu_sigma")
     study = tmp_path / "study" / "correlation" / "nb201" / "cifar10"
     assert abl.study_config(study)["metric"] == "val_accuracy"
@@ -112,16 +118,8 @@ def test_summary_on_a_transnas_study(tmp_path):
 
 
 def test_the_same_task_in_two_roots_is_refused(tmp_path):
-    from swap_plugin.studies import StudyConfig, run_study
-
     for root in ("a", "b"):
-        cfg = StudyConfig.from_yaml(ROOT / "configs" / "nb201.yaml", dataset="cifar10", n=4, seeds=[0],
-                                    out=str(tmp_path / root), proxies=["swap"], workers=1,
-                                    build={"C": 4, "N": 1})
-        try:
-            run_study(cfg, progress=False)
-        except (FileNotFoundError, ValueError) as e:
-            pytest.skip(f"NB201 data not available: {e}")
+        nb201_study(tmp_path / root, n=4, build={"C": 4, "N": 1})
     abl = load_script("ablation_mu_sigma")
     with pytest.raises(SystemExit, match=r"nb201/cifar10 \(ground truth default\) is in two studies"):
         abl.main(["--runs", str(tmp_path / "a"), str(tmp_path / "b"), "--results", str(tmp_path / "res")])
