@@ -195,8 +195,10 @@ def test_report_lists_the_commands_that_produced_the_runs(tree, tmp_path, capsys
     assert block.splitlines() == ["swap-nas correlate --space nb201 --out a",
                                   "swap-nas correlate --space nb101 --out a"]
     # without the flag the report has no such block; a missing file or no --report is an error
+    pdf = (tmp_path / "fig.pdf").read_bytes()
     assert main(["heatmap", "--runs", str(tree), "--out", str(stem), "--report"]) == 0
     assert "Runs produced by" not in (tmp_path / "fig.md").read_text()
+    assert (tmp_path / "fig.pdf").read_bytes() == pdf  # no creation date: a rerun is the same file
     assert main(["heatmap", "--runs", str(tree), "--out", str(stem), "--report",
                  "--runs-commands", str(tmp_path / "nope.txt")]) == 2
     assert "nope.txt: no such file" in capsys.readouterr().err

@@ -384,7 +384,8 @@ def write_outputs(fig, table: pd.DataFrame, stem: str, dpi: Optional[int] = None
     stem_p.parent.mkdir(parents=True, exist_ok=True)
     out = {ext: stem_p.with_name(stem_p.name + "." + ext) for ext in ("png", "pdf", "csv")}
     fig.savefig(out["png"], dpi=PNG_DPI if dpi is None else dpi, bbox_inches="tight")
-    fig.savefig(out["pdf"], bbox_inches="tight")
+    # no creation date: the same records give the same bytes, so a rerun shows no change
+    fig.savefig(out["pdf"], bbox_inches="tight", metadata={"CreationDate": None})
     table.to_csv(out["csv"], float_format="%.4f")
     return out
 
