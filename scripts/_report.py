@@ -2,6 +2,7 @@
 report (named inside the report) and writing the file."""
 from __future__ import annotations
 
+import math
 import shlex
 import sys
 from pathlib import Path
@@ -22,6 +23,17 @@ def report_head(title: str, script: str, argv: Optional[Sequence[str]] = None) -
 def produced_by(commands: Sequence[str], what: str = "Runs") -> list:
     """The report lines that list the commands which produced a report's inputs."""
     return [f"{what} produced by:", "", "```", *commands, "```", ""]
+
+
+def read_commands(path) -> list:
+    """The commands listed in a text file, one per line (blank lines skipped)."""
+    return [line for line in Path(path).read_text().splitlines() if line.strip()]
+
+
+def rho_text(value: float) -> str:
+    """A Spearman ρ as a report cell: three decimals, ``n/a`` where it is undefined (NaN:
+    a constant score)."""
+    return "n/a" if math.isnan(value) else f"{value:.3f}"
 
 
 def network_label(build: Optional[dict]) -> str:

@@ -29,7 +29,7 @@ from scipy import stats
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from _report import produced_by, report_head, scoring_label, write_report  # noqa: E402
+from _report import produced_by, read_commands, report_head, scoring_label, write_report  # noqa: E402
 from swap_plugin.benchmarks.zc_json import load_zc_json  # noqa: E402
 from swap_plugin.spaces import get_space  # noqa: E402
 from swap_plugin.studies import RecordStore, bootstrap_spearman  # noqa: E402
@@ -86,8 +86,7 @@ def main(argv=None):
     lines = report_head("Standalone networks vs NASLib's graphs: the same archs, scored both ways",
                         __file__, argv)
     if a.command_file:
-        commands = [c for c in Path(a.command_file).read_text().splitlines() if c.strip()]
-        lines += produced_by(commands, "Inputs")
+        lines += produced_by(read_commands(a.command_file), "Inputs")
     lines += [f"Proxy `{a.proxy}`; ρ: Spearman against the zc json's val_accuracy. "
               "NASLib's side: its graph of each arch, its own init, scored by this package's "
               "NASLib measure. Ours: the study's network and seeded weights. "

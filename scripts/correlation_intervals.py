@@ -25,7 +25,7 @@ from scipy.stats import spearmanr
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from _report import produced_by, report_head, scoring_label, write_report  # noqa: E402
+from _report import produced_by, read_commands, report_head, scoring_label, write_report  # noqa: E402
 from correlation_report import PAPER_REG_SWAP  # noqa: E402
 from swap_plugin.studies import spearman_interval  # noqa: E402
 
@@ -83,7 +83,7 @@ def main(argv=None):
     rows = collect(a.runs, a.seed)
     lines = report_head("Gaps to the paper against the sampling error of ρ", __file__, argv)
     if a.command_file:
-        lines += produced_by(Path(a.command_file).read_text().strip().splitlines())
+        lines += produced_by(read_commands(a.command_file))
     lines += [f"ρ: Spearman against the benchmark's accuracy (NB-Suite-Zero `val_accuracy` for its sets; "
               f"TransNAS: the task's final validation metric), study seed {a.seed}. In brackets: the 95 % "
               f"percentile bootstrap interval over archs ({a.boot} resamples, seed 0): how far another "

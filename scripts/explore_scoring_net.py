@@ -12,14 +12,13 @@ Spearman ρ, so the choice in configs/nb101.yaml and configs/nb301.yaml is on re
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from _report import report_head, write_report  # noqa: E402
+from _report import report_head, rho_text, write_report  # noqa: E402
 from swap_plugin.studies import StudyConfig, run_study  # noqa: E402
 
 # (space, ground-truth source, label, build kwargs, S)
@@ -90,8 +89,7 @@ def main(argv=None):
              "network, C=36, 20 cells).", "",
              "| space | ground truth | scoring network | S | swap ρ | reg_swap ρ | params ρ | s / arch |",
              "|---|---|---|---:|---:|---:|---:|---:|"]
-    rho = lambda v: "n/a" if math.isnan(v) else f"{v:.3f}"  # noqa: E731
-    lines += [f"| {sp} | {g} | {lab} | {S} | {rho(sw)} | {rho(rs)} | {rho(p)} | {t:.2f} |"
+    lines += [f"| {sp} | {g} | {lab} | {S} | {rho_text(sw)} | {rho_text(rs)} | {rho_text(p)} | {t:.2f} |"
               for sp, g, lab, S, sw, rs, p, t in rows]
     lines += ["", "n/a: the score was the same for every arch (Ψ = 2**S: every S-bit pattern "
               "occurs), so it ranks nothing. Ψ' keeps a ρ there only through f(Θ)."]

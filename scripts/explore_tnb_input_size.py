@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from _report import report_head, write_report  # noqa: E402
+from _report import report_head, rho_text, write_report  # noqa: E402
 from swap_plugin.studies import RecordStore, StudyConfig, run_study  # noqa: E402
 from swap_plugin.studies.correlate import study_dir  # noqa: E402
 
@@ -68,8 +68,7 @@ def main(argv=None):
              "quantile of Θ. s / arch: build + score on this 2-core CPU.", "",
              "| space | task | input | S | swap ρ | reg_swap_auto ρ | params ρ | archs with Ψ ≥ 0.99·2^S | s / arch |",
              "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
-    rho = lambda v: "n/a" if math.isnan(v) else f"{v:.3f}"  # noqa: E731
-    lines += [f"| {sp} | {t} | {sz} | {k} | {rho(sw)} | {rho(rs)} | {rho(p)} | {100 * c:.0f} % | {q:.2f} |"
+    lines += [f"| {sp} | {t} | {sz} | {k} | {rho_text(sw)} | {rho_text(rs)} | {rho_text(p)} | {100 * c:.0f} % | {q:.2f} |"
               for sp, t, sz, k, sw, rs, p, c, q in rows]
     if any(math.isnan(r[4]) for r in rows):
         lines += ["", "n/a: every arch scored Ψ = 2^S (each S-bit pattern occurs), so Ψ ranks nothing."]
