@@ -76,13 +76,14 @@ def study_config(study_dir: Path) -> dict:
     return {}
 
 
-def check_one_study_per_task(stores) -> None:
+def check_one_study_per_task(configs: dict) -> None:
     """Outputs are named by task (and ground-truth source): two studies of one task under
-    different roots would overwrite each other's CSV and plot, so refuse them."""
+    different roots would overwrite each other's CSV and plot, so refuse them.
+    ``configs``: {records file: its study's settings}."""
     seen = {}
-    for store in stores:
+    for store, config in configs.items():
         study = store.parent
-        task = (study.parent.name, study.name, study_config(study).get("gt_source"))
+        task = (study.parent.name, study.name, config.get("gt_source"))
         if task in seen:
             raise SystemExit(f"{task[0]}/{task[1]} (ground truth {task[2] or 'default'}) is in two "
                              f"studies, {seen[task]} and {study}: their outputs would overwrite "
@@ -105,11 +106,11 @@ def main(argv=None):
     res = Path(a.results)
     res.mkdir(parents=True, exist_ok=True)
     stores = [p for root in a.runs for p in sorted(Path(root).glob("correlation/*/*/records_seed0.jsonl"))]
-    check_one_study_per_task(stores)
+    configs = {p: study_config(p.parent) for p in stores}
+    check_one_study_per_task(configs)
     summary = []
-    for store_path in stores:
+    for store_path, study in configs.items():
         space, dataset = store_path.parent.parent.name, store_path.parent.name
-        study = study_config(store_path.parent)
         source, metric = study.get("gt_source"), study.get("metric", "val_accuracy")
         name = f"{space}_{dataset}" + (f"_{source}" if source else "")
         gt = get_ground_truth(space, dataset, source=source)
