@@ -56,7 +56,7 @@ def minor_faults() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_minflt
 
 
-def bench_nb201(device, n_archs, reps):
+def bench_nb201(device, n_archs, reps, naive_reps=None):
     space = get_space("nb201")
     x = load_batch("cifar10", 32, seed=0).to(device)
     rows = []
@@ -87,7 +87,7 @@ def bench_nb201(device, n_archs, reps):
                     r = out
         t_fwd, t_ours = statistics.median(times["fwd"]), statistics.median(times["ours"])
         t_fwd2 = statistics.median(times["fwd2"])
-        naive, t_naive = timed(lambda: naive_swap_score(net, x), max(1, reps // 2))
+        naive, t_naive = timed(lambda: naive_swap_score(net, x), naive_reps or max(1, reps // 2))
         assert naive == r.swap, (arch, naive, r.swap)
         rows.append((space.to_str(arch), t_fwd, t_ours, t_naive, int(r.swap), r.units, t_fwd2,
                      statistics.median(faults["fwd"]), statistics.median(faults["ours"])))
@@ -120,6 +120,15 @@ def bench_darts_official(device, n_archs, repeats=32):
     return rows
 
 
+def bootstrap_total(rows, seed, n=2000):
+    """95 % percentile interval of the summed scorer / forward ratio, resampling archs."""
+    rng = random.Random(seed)
+    totals = sorted(
+        sum(r[2] for r in pick) / sum(r[1] for r in pick)
+        for pick in ([rng.choice(rows) for _ in rows] for _ in range(n)))
+    return totals[int(0.025 * n)], totals[int(0.975 * n) - 1]
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
@@ -127,10 +136,14 @@ def main(argv=None):
     ap.add_argument("--nb201-archs", type=int, default=5)
     ap.add_argument("--darts-archs", type=int, default=10)
     ap.add_argument("--reps", type=int, default=5)
+    ap.add_argument("--naive-reps", type=int, default=None,
+                    help="timed calls of the naive reference per arch (default: reps // 2); it "
+                         "only gives the speed-up over the naive approach, ~1 s a call")
+    ap.add_argument("--seed", type=int, default=0, help="seed of the bootstrap over archs")
     ap.add_argument("--out", default="results/bench_scoring.md")
     a = ap.parse_args(argv)
     torch.set_num_threads(a.threads)
-    nb = bench_nb201(a.device, a.nb201_archs, a.reps)
+    nb = bench_nb201(a.device, a.nb201_archs, a.reps, a.naive_reps)
     da = bench_darts_official(a.device, a.darts_archs)
     # per-arch ratios (a median of forwards over a median of scorer times would pair
     # different archs), and the aggregate over all archs
@@ -141,6 +154,7 @@ def main(argv=None):
     ratio_naive = statistics.median(r[3] / r[1] for r in nb)
     total = sum(r[2] for r in nb) / sum(r[1] for r in nb)
     noise = [abs(r[6] / r[1] - 1) for r in nb]
+    lo, hi = bootstrap_total(nb, a.seed)
     d_naive = statistics.median(r[0] for r in da)
     d_loop = statistics.median(r[1] for r in da)
     d_ours = statistics.median(r[2] for r in da)
@@ -151,7 +165,8 @@ def main(argv=None):
     lines = [
         "# Scoring speed (medians)", "",
         f"Command: `{env}python scripts/bench_scoring.py --threads {a.threads} --nb201-archs {a.nb201_archs} "
-        f"--darts-archs {a.darts_archs} --reps {a.reps}`  ",
+        f"--darts-archs {a.darts_archs} --reps {a.reps}"
+        f"{f' --naive-reps {a.naive_reps}' if a.naive_reps else ''}{f' --seed {a.seed}' if a.seed else ''}`  ",
         f"Device: {dev}; torch {torch.__version__}. All scores identical to the naive reference (asserted).", "",
         "## (a) NB201 size: C=16, N=5, S=32 CIFAR-10 images, one forward, train mode", "",
         "| | ms per arch | vs bare forward |", "|---|---:|---:|",
@@ -159,7 +174,9 @@ def main(argv=None):
         f"| swap_plugin scorer | {ours * 1e3:.1f} | {ratio:.3f} (overhead {100 * (ratio - 1):.1f} %) |",
         f"| naive reference (float V×S, `torch.unique(dim=0)`) | {naive * 1e3:.1f} | {ratio_naive:.2f} |", "",
         f"Columns: medians over archs; the ratio is the median of per-arch ratios. Summed over all "
-        f"{len(nb)} archs the scorer takes {total:.3f}× the bare forward (overhead {100 * (total - 1):.1f} %).", "",
+        f"{len(nb)} archs the scorer takes {total:.3f}× the bare forward (overhead {100 * (total - 1):.1f} %; "
+        f"95 % bootstrap interval over archs {100 * (lo - 1):.1f}-{100 * (hi - 1):.1f} %: how much the "
+        "overhead depends on which archs were drawn).", "",
         f"Noise floor: a second, identical bare forward timed in the same shuffled rotation "
         f"differs from the first by {100 * statistics.median(noise):.1f} % (median over archs; "
         f"max {100 * max(noise):.1f} %).", "",
