@@ -9,10 +9,12 @@ of simple structural counts against each task's final validation metric.
 * macro (3,256 archs): modules, downsampling modules (codes 3, 4), width-doubling
   modules (codes 2, 4).
 
-With ``--runs`` (a `swap-nas correlate` output tree) the report adds our swap ρ for the task,
-the mean over the seeds found there, for contrast.
+With ``--runs`` (`swap-nas correlate` output trees) the report adds our swap ρ for the task,
+the mean over the seeds found there, for contrast; ``--command-file`` lists the commands
+that produced them.
 
-    python scripts/explore_tnb_structure.py --runs /work/runs/paper
+    python scripts/explore_tnb_structure.py --runs /work/runs/tnb_micro /work/runs/tnb_macro_s32 \
+        --command-file /work/runs/tnb_structure_cmds.txt
 """
 from __future__ import annotations
 
@@ -27,7 +29,7 @@ from scipy import stats
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from _report import report_head, write_report  # noqa: E402
+from _report import produced_by, read_commands, report_head, write_report  # noqa: E402
 from swap_plugin.benchmarks import get_ground_truth  # noqa: E402
 from swap_plugin.spaces.tnb101 import TASKS, macro_counts, unpad  # noqa: E402
 from swap_plugin.studies.heatmap import collect, mean_spearman  # noqa: E402
@@ -56,22 +58,26 @@ def task_row(space: str, task: str) -> Dict[str, float]:
     return row
 
 
-def swap_means(runs: Optional[Path]) -> Dict[tuple, float]:
-    """{(space, task): mean swap ρ over the seeds under ``runs``} ({} without runs); the
-    tree is read once for every task."""
-    if runs is None:
+def swap_means(runs: Sequence[Path]) -> Dict[tuple, float]:
+    """{(space, task): mean swap ρ over the seeds under the ``runs`` roots} ({} without
+    runs); the trees are read once for every task."""
+    if not runs:
         return {}
-    return mean_spearman(collect([str(runs)], proxies=["swap"]), "space", "dataset")
+    return mean_spearman(collect([str(r) for r in runs], proxies=["swap"]), "space", "dataset")
 
 
 def main(argv: Optional[Sequence[str]] = None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--spaces", nargs="+", default=list(FEATURES), choices=list(FEATURES))
     ap.add_argument("--tasks", nargs="+", default=list(TASKS), choices=list(TASKS))
-    ap.add_argument("--runs", type=Path, default=None,
-                    help="a correlate output tree; adds its mean swap ρ per task")
+    ap.add_argument("--runs", type=Path, nargs="+", default=[],
+                    help="correlate output trees; adds their mean swap ρ per task")
+    ap.add_argument("--command-file", default=None,
+                    help="text file with the commands that produced --runs, listed in the report")
     ap.add_argument("--report", default="results/explore_tnb_structure.md")
     a = ap.parse_args(argv)
+    if a.command_file and not a.runs:
+        ap.error("--command-file lists the commands behind --runs: give --runs too")
     means = swap_means(a.runs)
     lines = report_head("TransNAS-Bench-101: what the ground truth rewards (structure vs metric)",
                         __file__, argv)
@@ -79,8 +85,11 @@ def main(argv: Optional[Sequence[str]] = None):
               "every arch in the benchmark table (no scoring, no sampling). A count that ranks a "
               "task well while Ψ does not marks a task whose metric rewards something other than "
               "expressivity."
-              + (f" swap: mean ρ over the seeds in `{a.runs}` (1,000 sampled archs each)." if a.runs else ""),
+              + (" swap: mean ρ over the seeds in " + ", ".join(f"`{r}`" for r in a.runs)
+                 + " (1,000 sampled archs each)." if a.runs else ""),
               ""]
+    if a.command_file:
+        lines += produced_by(read_commands(a.command_file))
     for space in a.spaces:
         feats = FEATURES[space]
         extra = ["swap"] if a.runs else []

@@ -20,15 +20,29 @@ def test_structure_counts_by_hand():
     assert explore.structure("tnb101_macro", (4, 1, 3, 2, 1, 0)) == [5, 2, 2]
 
 
+def _scores(root, space, task, seed, rho):
+    f = root / "correlation" / space / task / "swap" / str(seed) / "scores.json"
+    f.parent.mkdir(parents=True)
+    f.write_text(json.dumps([{}, {"spearman": rho}]))
+
+
 def test_swap_means_average_the_seeds_found(tmp_path):
     for seed, rho in [(0, 0.5), (3, 0.7)]:
-        f = tmp_path / "correlation" / "tnb101_macro" / "jigsaw" / "swap" / str(seed) / "scores.json"
-        f.parent.mkdir(parents=True)
-        f.write_text(json.dumps([{}, {"spearman": rho}]))
-    means = explore.swap_means(tmp_path)
+        _scores(tmp_path, "tnb101_macro", "jigsaw", seed, rho)
+    means = explore.swap_means([tmp_path])
     assert means[("tnb101_macro", "jigsaw")] == pytest.approx(0.6)
     assert ("tnb101_macro", "normal") not in means
-    assert explore.swap_means(None) == {}
+    assert explore.swap_means([]) == {}
+
+
+def test_swap_means_read_several_roots(tmp_path):
+    micro, macro = tmp_path / "micro", tmp_path / "macro"
+    _scores(micro, "tnb101_micro", "normal", 0, 0.4)
+    for seed, rho in [(0, 0.7), (1, 0.8)]:
+        _scores(macro, "tnb101_macro", "normal", seed, rho)
+    means = explore.swap_means([micro, macro])
+    assert means == {("tnb101_micro", "normal"): pytest.approx(0.4),
+                     ("tnb101_macro", "normal"): pytest.approx(0.75)}
 
 
 @pytest.mark.skipif(data_dir(required=False) is None, reason="benchmark data (../shared/data) not found")
@@ -54,3 +68,22 @@ def test_report_has_every_task_of_both_spaces(tmp_path):
     assert "python scripts/explore_tnb_structure.py --tasks autoencoder room_layout" in text
     rows = [ln for ln in text.splitlines() if ln.startswith("| autoencoder") or ln.startswith("| room_layout")]
     assert len(rows) == 4 and "ρ(swap)" not in text  # no --runs: no swap column
+
+
+@pytest.mark.skipif(data_dir(required=False) is None, reason="benchmark data (../shared/data) not found")
+def test_report_lists_the_run_commands_and_fills_the_swap_column(tmp_path):
+    _scores(tmp_path / "runs", "tnb101_macro", "autoencoder", 0, 0.68)
+    cmds = tmp_path / "cmds.txt"
+    cmds.write_text("swap-nas correlate --space tnb101_macro --dataset autoencoder --out runs\n\n")
+    out = tmp_path / "r.md"
+    explore.main(["--spaces", "tnb101_macro", "--tasks", "autoencoder", "room_layout",
+                  "--runs", str(tmp_path / "runs"), "--command-file", str(cmds), "--report", str(out)])
+    text = out.read_text()
+    assert "Runs produced by:\n\n```\nswap-nas correlate --space tnb101_macro --dataset autoencoder --out runs\n```" in text
+    row = {ln.split(" | ")[0]: ln for ln in text.splitlines() if ln.startswith("| ")}
+    assert row["| autoencoder"].endswith("| +0.68 |") and row["| room_layout"].endswith("| — |")
+
+
+def test_command_file_without_runs_is_an_error(tmp_path):
+    with pytest.raises(SystemExit):
+        explore.main(["--command-file", str(tmp_path / "c.txt"), "--report", str(tmp_path / "r.md")])
