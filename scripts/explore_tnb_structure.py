@@ -13,7 +13,7 @@ With ``--runs`` (`swap-nas correlate` output trees) the report adds our swap ρ 
 the mean over the seeds found there, for contrast; ``--command-file`` lists the commands
 that produced them.
 
-    python scripts/explore_tnb_structure.py --runs /work/runs/tnb_micro /work/runs/tnb_macro_s32 \
+    python scripts/explore_tnb_structure.py --runs /work/runs/corr15 /work/runs/tnb_macro_s32 \
         --command-file /work/runs/tnb_structure_cmds.txt
 """
 from __future__ import annotations
