@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from _report import command_line, network_label, produced_by  # noqa: E402
+from _report import command_line, network_label, produced_by, read_commands  # noqa: E402
 from swap_plugin.proxies import ENSEMBLE_MEMBERS  # noqa: E402
 
 # Paper (ICLR 2024) Fig. 4, regularised SWAP-Score, as ranges given in our brief
@@ -74,9 +74,9 @@ def main(argv=None):
     # the "Written by" line names every option given, so rerunning it rewrites this report
     lines = ["# Correlation of SWAP with benchmark accuracy (Spearman ρ)", "",
              f"Written by `{command_line(__file__, argv)}`.", ""]
-    commands = Path(a.command_file).read_text() if a.command_file else a.command
+    commands = read_commands(a.command_file) if a.command_file else [a.command] if a.command else []
     if commands:
-        lines += produced_by([commands.strip()])
+        lines += produced_by(commands)
     for root in a.runs:
         data = collect(Path(root))
         if not data:
