@@ -2,7 +2,7 @@
 
 Two hypotheses for the gap to the strongest proxies, tested on the seed-0 sample of the
 correlation study (same archs, scoring network, weights and images as configs/{space}.yaml;
-NB201 by default, `--space nb301` for the 1,218 NB301 genotypes):
+NB201 by default, `--space nb301` for the 1,218 NB301 genotypes, `--space nb101` for its 1,000):
 
 * Aggregation. Ψ counts distinct S-bit patterns over ALL units at once; at S=16 the best
   archs sit near the 2**16 ceiling. Counting per layer or per stage (layers of one
@@ -17,6 +17,8 @@ resumes). Ψ over all units of draw 0 is the study's swap for the same arch and 
     python scripts/explore_aggregation.py --out /work/runs/explore_agg
     python scripts/explore_aggregation.py --space nb301 --draws 1 --out /work/runs/explore_agg \
         --report results/explore_aggregation_nb301.md
+    python scripts/explore_aggregation.py --space nb101 --draws 1 --gt-sources table zc --out /work/runs/explore_agg \
+        --report results/explore_aggregation_nb101.md
 """
 from __future__ import annotations
 
@@ -45,6 +47,9 @@ from swap_plugin.studies import PAPER_PRESETS_M, RecordStore, StudyConfig, sampl
 from swap_plugin.studies.correlate import seeded_network  # noqa: E402
 
 
+SETS = {"zc": "NB-Suite-Zero"}
+
+
 def study_config(space: str) -> StudyConfig:
     """configs/{space}.yaml: the study whose seed-0 sample, S and scoring network are explored."""
     return StudyConfig.from_yaml(ROOT / "configs" / f"{space}.yaml")
@@ -66,7 +71,7 @@ def _counts(net: torch.nn.Module, x: torch.Tensor) -> dict:
     with torch.no_grad(), capture_activations(net, sink):
         net(x)
     per_stage = [s.count() for s in stages.values()]
-    return {"global": whole.count(), "sum_layers": sum(layers),
+    return {"global": whole.count(), "n_layers": len(layers), "sum_layers": sum(layers),
             "log_layers": sum(math.log(c) for c in layers), "sum_stages": sum(per_stage),
             "log_stages": sum(math.log(c) for c in per_stage)}
 
@@ -92,15 +97,18 @@ FITNESS = [  # (label, value from a record); reg_ variants multiply f(Θ) in the
     ("Σ over stages of Ψ_stage", lambda r, d: r["sum_stages"]),
     ("Π over stages of Ψ_stage (Σ log)", lambda r, d: r["log_stages"]),
     ("Ψ, mean over draws", lambda r, d: np.mean([r[f"draw{i}"] for i in range(d)])),
+    ("hooked layers (a count, no patterns)", lambda r, d: r["n_layers"]),
 ]
 
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--space", default="nb201", choices=["nb201", "nb301"])
+    ap.add_argument("--space", default="nb201", choices=["nb201", "nb301", "nb101"])
     ap.add_argument("--datasets", nargs="+", default=None,
-                    help="default: nb201 cifar10 cifar100 ImageNet16-120; nb301 cifar10")
+                    help="default: nb201 cifar10 cifar100 ImageNet16-120; nb301, nb101 cifar10")
     ap.add_argument("--n", type=int, default=None, help="the first n archs of the sample (default: all)")
+    ap.add_argument("--gt-sources", nargs="+", default=["table"],
+                    help="arch sets: table (the space's default) and/or zc (the NB-Suite-Zero archs)")
     ap.add_argument("--draws", type=int, default=3)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--out", default="runs/explore_agg")
@@ -113,11 +121,13 @@ def main(argv=None):
     datasets = a.datasets or (["cifar10", "cifar100", "ImageNet16-120"] if a.space == "nb201" else ["cifar10"])
     n = cfg.n if a.n is None else a.n
     rows = []
-    for ds in datasets:
-        gt = get_ground_truth(a.space, ds)
+    for ds, src in [(ds, src) for ds in datasets for src in a.gt_sources]:
+        gt = get_ground_truth(a.space, ds, source=None if src == "table" else src)
         archs = sample_archs(gt, ds, cfg.n, 0)[:n]  # the study's sample (or its first n)
         prefix = "" if a.space == "nb201" else f"{a.space}_"  # NB201 records keep their names
-        store = RecordStore(Path(a.out) / f"{prefix}{ds}_draws{a.draws}.jsonl")
+        suffix = "" if src == "table" else f"_{src}"
+        label = f"{ds} ({len(archs)} archs{'' if src == 'table' else ', ' + SETS.get(src, src)})"
+        store = RecordStore(Path(a.out) / f"{prefix}{ds}{suffix}_draws{a.draws}.jsonl")
         keys = [space.hash(arch) for arch in archs]
         todo = [(a.space, ds, arch, key, a.draws) for arch, key in zip(archs, keys) if key not in store]
         with Pool(a.workers) as pool:
@@ -126,22 +136,23 @@ def main(argv=None):
         recs = [store.get(key) for key in keys]
         val = np.array([gt.lookup(arch, ds) for arch in archs])
         f = np.array([regulariser(r["params"], mu, sigma, "paper") for r in recs])
-        for label, get in FITNESS:
+        for name, get in FITNESS:
             v = np.array([get(r, a.draws) for r in recs], dtype=float)
-            lin = np.exp(v - v.max()) if "Σ log" in label else v  # a product, scaled to stay finite
-            rows.append((ds, label, stats.spearmanr(v, val)[0], stats.spearmanr(lin * f, val)[0]))
+            lin = np.exp(v - v.max()) if "Σ log" in name else v  # a product, scaled to stay finite
+            rows.append((label, name, stats.spearmanr(v, val)[0], stats.spearmanr(lin * f, val)[0]))
             print(rows[-1], flush=True)
     net = ", ".join(f"{k}={v}" for k, v in (cfg.build or {}).items()) or "benchmark network"
     title = f"{a.space.upper()}: Ψ per layer, per stage, and averaged over draws (seed-0 sample)"
     lines = report_head(title, __file__, argv) + [
-             f"{n} archs per dataset, the seed-0 sample of the correlation study; {net}, S={cfg.samples}, "
+             f"The seed-0 sample of the correlation study (its first {n} archs where --n is given; "
+             f"the number is after each dataset); {net}, S={cfg.samples}, "
              f"train mode, PyTorch default init. ρ: Spearman against the benchmark's {cfg.metric}. "
              f"Ψ' multiplies the paper's f(Θ) with μ = σ = {mu} M (for the products: exp(Σ log − max), "
              f"the same ranking). A stage is the set of layers with one unit count. Draw r = weights "
              f"and image batch of correlation-study seed r, r < {a.draws}."
              + (" ImageNet16-120 uses the stand-in images." if "ImageNet16-120" in datasets else ""), "",
              "| dataset | score | ρ | ρ of score · f(Θ) |", "|---|---|---:|---:|"]
-    lines += [f"| {ds} | {label} | {r:.3f} | {rr:.3f} |" for ds, label, r, rr in rows]
+    lines += [f"| {label} | {name} | {r:.3f} | {rr:.3f} |" for label, name, r, rr in rows]
     write_report(a.report, lines)
 
 

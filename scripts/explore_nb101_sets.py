@@ -10,9 +10,12 @@ The two NB101 sets in ../shared/data give params alone ρ 0.48 and 0.72. This sh
 
 For each set the report gives the accuracy percentiles, the share of archs below 85 %, and
 params ρ computed here. With ``--runs`` (`swap-nas correlate` output trees) it adds the
-mean ρ of each proxy found there.
+mean ρ of each proxy found there; with ``--member-runs`` (studies that scored
+``swap_ensemble``) the ρ of this project's SynFlow, Jacobian covariance and progressivity,
+read from the members in their records.
 
-    python scripts/explore_nb101_sets.py --runs /work/runs/paper /work/runs/zc
+    python scripts/explore_nb101_sets.py --runs /work/runs/corr15 /work/runs/zc14 \
+        --member-runs /work/runs/s16/nb101_members --command-file CMDS
 """
 from __future__ import annotations
 
@@ -28,10 +31,12 @@ from scipy import stats
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from _report import report_head, write_report  # noqa: E402
+from _report import produced_by, read_commands, report_head, write_report  # noqa: E402
 from swap_plugin.benchmarks import get_ground_truth  # noqa: E402
 from swap_plugin.paths import data_file  # noqa: E402
+from swap_plugin.proxies import ENSEMBLE_MEMBERS  # noqa: E402
 from swap_plugin.spaces import get_space  # noqa: E402
+from swap_plugin.studies import RecordStore, sample_archs  # noqa: E402
 from swap_plugin.studies.heatmap import collect, mean_spearman  # noqa: E402
 
 NB101_ARCHS = 423_624
@@ -72,19 +77,45 @@ def run_means(runs: Sequence[str]) -> Dict[tuple, float]:
     return mean_spearman(records, "gt_source", "proxy")
 
 
+def member_means(runs: Sequence[str]) -> Dict[tuple, float]:
+    """{(gt_source, member): mean ρ over seeds} of the swap_ensemble members (other than
+    reg_swap) recorded by the NB101 studies under ``runs``."""
+    space, rhos = get_space("nb101"), {}
+    for root in runs:
+        for f in sorted(Path(root).glob("correlation/nb101/cifar10/swap_ensemble/*/scores.json")):
+            conf, _ = json.loads(f.read_text())
+            gt = get_ground_truth("nb101", "cifar10", source=conf.get("gt_source"))
+            archs = sample_archs(gt, "cifar10", conf["n"], conf["seed"])
+            store = RecordStore(f.parents[2] / f"records_seed{conf['seed']}.jsonl")
+            y = [gt.lookup(a, "cifar10", conf["metric"]) for a in archs]
+            for m in ENSEMBLE_MEMBERS[1:]:  # reg_swap has its own column
+                v = [store.get(space.hash(a))["members"][m] for a in archs]
+                rhos.setdefault((conf.get("gt_source"), m), []).append(stats.spearmanr(v, y)[0])
+    return {k: float(np.mean(v)) for k, v in rhos.items()}
+
+
 def main(argv: Optional[Sequence[str]] = None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", nargs="*", default=[], help="correlate output trees to read ρ from")
+    ap.add_argument("--member-runs", nargs="*", default=[],
+                    help="correlate output trees of studies with swap_ensemble: ρ of its members")
+    ap.add_argument("--command-file", default=None, help="the commands that produced the runs (recorded)")
     ap.add_argument("--report", default="results/explore_nb101_sets.md")
     a = ap.parse_args(argv)
     means = run_means(a.runs) if a.runs else {}
-    shown = [p for p in PROXIES if any((s, p) in means for s in SETS)]
+    means.update({(src, f"{m}, ours"): v for (src, m), v in member_means(a.member_runs).items()})
+    shown = [p for p in PROXIES + tuple(f"{m}, ours" for m in ENSEMBLE_MEMBERS[1:])
+             if any((s, p) in means for s in SETS)]
     lines = report_head("NB101: the arch set decides the ceiling (uniform sample vs NB-Suite-Zero)",
                         __file__, argv)
+    if a.command_file:
+        lines += produced_by(read_commands(a.command_file))
     lines += [hash_order_check(), "",
               f"Validation accuracy (%, CIFAR-10, 108 epochs) of each set; weak = below {WEAK:.0f} %. "
               "ρ(params) is computed here from the ground truth."
-              + (" The other ρ columns are the mean over the seeds in the runs given." if shown else ""), "",
+              + (" The other ρ columns are the mean over the seeds in the runs given; `synflow` is "
+                 "NB-Suite-Zero's stored value, `…, ours` this project's proxy on the study's network and "
+                 "batch." if shown else ""), "",
               "| set | archs | p5 | p25 | p50 | p75 | p95 | weak | ρ(params) |"
               + "".join(f" ρ({p}) |" for p in shown),
               "|---|---:|---:|---:|---:|---:|---:|---:|---:|" + "---:|" * len(shown)]

@@ -38,3 +38,29 @@ def test_run_means_average_seeds_per_set(tmp_path):
                                   "seed": seed, "gt_source": src}, {"spearman": rho}]))
     means = explore.run_means([str(tmp_path / "paper"), str(tmp_path / "zc")])
     assert means == {(None, "swap"): pytest.approx(0.5), ("zc", "swap"): pytest.approx(0.7)}
+
+
+def test_member_means_equal_rho_of_the_members_in_the_records(tmp_path):
+    from swap_plugin.benchmarks import get_ground_truth
+    from swap_plugin.spaces import get_space
+    from swap_plugin.studies import RecordStore, StudyConfig, run_study, sample_archs
+
+    cfg = StudyConfig.from_dict(dict(space="nb101", dataset="cifar10", n=8, seeds=[0, 1], out=str(tmp_path),
+                                     proxies=["swap", "swap_ensemble"], samples=8, input_size=8,
+                                     build={"stem_channels": 8}))
+    with pytest.warns(UserWarning, match="chosen and tested on NB201"):
+        run_study(cfg, progress=False)
+    base = tmp_path / "correlation" / "nb101" / "cifar10"
+    gt, space, rhos = get_ground_truth("nb101", "cifar10"), get_space("nb101"), {}
+    for seed in (0, 1):
+        archs = sample_archs(gt, "cifar10", 8, seed)
+        y = json.loads((base / "swap" / str(seed) / "scores.json").read_text())[1]["full_ytest"]
+        assert y == [gt.lookup(a, "cifar10") for a in archs]  # the study's archs, in its order
+        store = RecordStore(base / f"records_seed{seed}.jsonl")
+        for m in ("synflow", "jacov", "progressivity"):
+            rhos.setdefault(m, []).append(stats.spearmanr([store.get(space.hash(a))["members"][m] for a in archs],
+                                                          y)[0])
+    means = explore.member_means([str(tmp_path)])
+    assert set(means) == {(None, m) for m in rhos}
+    for m, v in rhos.items():
+        assert means[(None, m)] == pytest.approx(np.mean(v))
