@@ -6,7 +6,7 @@ of its rank with each NB-Suite-Zero proxy stored for the same archs (the 725-arc
 NB-Suite-Zero file, `--zc-runs`) and with the Zen score of the NB201 table (1,000-arch
 paper-protocol samples, `--paper-runs`, seed 0).
 
-    python scripts/explore_combinations.py --zc-runs runs/zc --paper-runs runs/paper
+    python scripts/explore_combinations.py --zc-runs runs/zc --paper-runs runs/paper --command-file CMDS
 """
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from scipy.stats import rankdata, spearmanr
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from _report import report_head, write_report  # noqa: E402
+from _report import produced_by, read_commands, report_head, write_report  # noqa: E402
 from swap_plugin.benchmarks import get_ground_truth  # noqa: E402
 from swap_plugin.metric import regulariser  # noqa: E402
 from swap_plugin.studies import RecordStore  # noqa: E402
@@ -48,10 +48,14 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--zc-runs", default="runs/zc")
     ap.add_argument("--paper-runs", default="runs/paper")
+    ap.add_argument("--command-file", default=None, help="the commands that produced the runs (recorded)")
     ap.add_argument("--out", default="results/explore_combinations.md")
     a = ap.parse_args(argv)
     title = "reg_swap combined with one other proxy (rank sum), NB201"
-    lines = report_head(title, __file__, argv) + [
+    lines = report_head(title, __file__, argv)
+    if a.command_file:
+        lines += produced_by(read_commands(a.command_file))
+    lines += [
              "ρ: Spearman against NB-Suite-Zero val_accuracy; 'with reg_swap': ρ of rank(reg_swap) + "
              "rank(proxy). No re-scoring: Ψ and Θ come from the study records.", "",
              "| dataset | archs | proxy | n | ρ proxy alone | ρ with reg_swap |", "|---|---|---|---:|---:|---:|"]
