@@ -17,8 +17,8 @@ resumes). Ψ over all units of draw 0 is the study's swap for the same arch and 
     python scripts/explore_aggregation.py --out /work/runs/explore_agg
     python scripts/explore_aggregation.py --space nb301 --draws 1 --out /work/runs/explore_agg \
         --report results/explore_aggregation_nb301.md
-    python scripts/explore_aggregation.py --space nb101 --draws 1 --gt-sources table zc --out /work/runs/explore_agg \
-        --report results/explore_aggregation_nb101.md
+    python scripts/explore_aggregation.py --space nb101 --draws 1 --gt-sources table zc \
+        --out /work/runs/explore_agg --report results/explore_aggregation_nb101.md
 """
 from __future__ import annotations
 

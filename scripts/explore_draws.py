@@ -8,7 +8,7 @@ of the seeds, for Ψ and for Ψ' = Ψ · f(Θ) with the study's μ/σ (f(Θ) is 
 draw). No re-scoring.
 
     python scripts/explore_draws.py --runs /work/runs/corr15 /work/runs/s16/nb101_zc_bench \\
-        --command-file CMDS --out results/explore_draws.md
+        /work/runs/s16/tnb_all --command-file CMDS --out results/explore_draws.md
 """
 from __future__ import annotations
 
@@ -70,19 +70,17 @@ def main(argv=None):
     lines += ["Studies whose seeds all scored the same archs: seed r is one draw of weights (PyTorch "
               "default init) and image batch. k draws: the mean of an arch's Ψ over k seeds; ρ: Spearman "
               "against the benchmark's accuracy, mean ± std over every k-subset of the seeds (their "
-              "number in brackets). Ψ' = mean Ψ · f(Θ) with the study's μ and σ (its preset, or the automatic "
-              "rule where the study asked for it). "
-              "Cost: k forward passes per arch.", "",
+              "number in brackets). Ψ' = mean Ψ · f(Θ) with the study's μ and σ (its preset, or the "
+              "automatic rule where the study asked for it). Cost: k forward passes per arch.", "",
               "| space | task | archs | sample | scoring net | μ, σ | k draws | ρ(Ψ) | ρ(Ψ') |",
               "|---|---|---:|---|---|---|---:|---:|---:|"]
-    found, gains = 0, []
+    gains = []  # per study: ρ(Ψ) of all draws minus that of one draw
     for root in a.runs:
         for study in sorted(Path(root).glob("correlation/*/*")):
             draws = study_draws(study)
             if draws is None:
                 continue
             conf, archs, y, psi, theta, source = draws
-            found += 1
             unit = SIZE_UNITS["M"] / SIZE_UNITS[conf["size_unit"]]
             f = np.array([regulariser(t * unit, conf["mu_used"], conf["sigma_used"], conf["formula"])
                           for t in theta])
@@ -91,16 +89,15 @@ def main(argv=None):
             for k in range(1, len(psi) + 1):
                 plain, reg = subset_rhos(psi, y, k), subset_rhos(psi * f, y, k)
                 first = np.mean(plain) if first is None else first
+                mu_sigma = f"{conf['mu_used']:.3g}, {conf['sigma_used']:.3g} {conf['size_unit']}"
                 lines.append(f"| {conf['space']} | {conf['dataset']} | {len(archs)} | {sample} | "
-                             f"{scoring_label(conf)} | {conf['mu_used']:.3g}, {conf['sigma_used']:.3g} {conf['size_unit']} | "
-                             f"{k} ({len(plain)}) | "
+                             f"{scoring_label(conf)} | {mu_sigma} | {k} ({len(plain)}) | "
                              f"{np.mean(plain):.3f} ± {np.std(plain):.3f} | {np.mean(reg):.3f} ± {np.std(reg):.3f} |")
             gains.append(f"{conf['space']} {conf['dataset']} ({sample}) {np.mean(plain) - first:+.3f}")
-    lines += ["", f"ρ(Ψ) with all draws against one draw: {'; '.join(gains)}."]
-    if not found:
+    if not gains:
         raise SystemExit("no study under --runs has 2 or more seeds on the same archs: run one with "
                          "--n at least the table's size (or 'all') and --seeds 0-4")
-    write_report(a.out, lines)
+    write_report(a.out, lines + ["", f"ρ(Ψ) with all draws against one draw: {'; '.join(gains)}."])
 
 
 if __name__ == "__main__":

@@ -36,7 +36,7 @@ from tqdm import tqdm
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from _report import report_head, write_report  # noqa: E402
+from _report import produced_by, read_commands, report_head, write_report  # noqa: E402
 from swap_plugin.benchmarks import NB201_TEST_COLUMNS, get_ground_truth  # noqa: E402
 from swap_plugin.search.evolution import Evolution, EvolutionConfig  # noqa: E402
 from swap_plugin.spaces import get_space  # noqa: E402
@@ -87,6 +87,7 @@ def main(argv=None) -> int:
     ap.add_argument("--simulate-populations", type=int, nargs="+", default=None,
                     help="population sizes of the simulated searches (default: the search's)")
     ap.add_argument("--simulate-seeds", type=int, default=20, help="simulated searches per draw and budget")
+    ap.add_argument("--command-file", default=None, help="the commands that produced --runs (recorded)")
     ap.add_argument("--out", type=Path, default=ROOT / "results" / "explore_full_space.md")
     a = ap.parse_args(argv)
 
@@ -107,7 +108,10 @@ def main(argv=None) -> int:
 
     fields = {seed: aligned(seed) for seed in sorted(draws)}
     seeds = ", ".join(map(str, fields))
-    lines = report_head(f"The full NB201 landscape of Ψ' on {ds}", __file__, argv) + [
+    lines = report_head(f"The full NB201 landscape of Ψ' on {ds}", __file__, argv)
+    if a.command_file:
+        lines += produced_by(read_commands(a.command_file))
+    lines += [
         f"All {NB201_SIZE:,} NB201 archs scored under {len(fields)} draw(s) (study seeds {seeds}: "
         "weights seeded by (seed, arch), batch `load_batch(dataset, S, seed)`), read from "
         f"`{a.runs}`. Ψ' = Ψ·exp(-((Θ-μ)/σ)²) with σ = μ, millions of parameters. ρ: Spearman "
