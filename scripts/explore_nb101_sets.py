@@ -88,7 +88,8 @@ def member_means(runs: Sequence[str]) -> Dict[tuple, float]:
             archs = sample_archs(gt, "cifar10", conf["n"], conf["seed"])
             store = RecordStore(f.parents[2] / f"records_seed{conf['seed']}.jsonl")
             y = [gt.lookup(a, "cifar10", conf["metric"]) for a in archs]
-            for m in ENSEMBLE_MEMBERS[1:]:  # reg_swap has its own column
+            # the members this study scored (its scores.json names them); reg_swap has its own column
+            for m in [m for m in conf.get("ensemble_members", ENSEMBLE_MEMBERS) if m != "reg_swap"]:
                 v = [store.get(space.hash(a))["members"][m] for a in archs]
                 rhos.setdefault((conf.get("gt_source"), m), []).append(stats.spearmanr(v, y)[0])
     return {k: float(np.mean(v)) for k, v in rhos.items()}
@@ -104,8 +105,8 @@ def main(argv: Optional[Sequence[str]] = None):
     a = ap.parse_args(argv)
     means = run_means(a.runs) if a.runs else {}
     means.update({(src, f"{m}, ours"): v for (src, m), v in member_means(a.member_runs).items()})
-    shown = [p for p in PROXIES + tuple(f"{m}, ours" for m in ENSEMBLE_MEMBERS[1:])
-             if any((s, p) in means for s in SETS)]
+    ours = list(dict.fromkeys(p for _, p in means if p.endswith(", ours")))
+    shown = [p for p in list(PROXIES) + ours if any((s, p) in means for s in SETS)]
     lines = report_head("NB101: the arch set decides the ceiling (uniform sample vs NB-Suite-Zero)",
                         __file__, argv)
     if a.command_file:
