@@ -72,6 +72,8 @@ def run(args) -> int:
         vals = [per_seed[s]["spearman"] for s in cfg.seeds]
         print(f"{proxy:<22}" + "".join(f"{v:>12.4f}" for v in vals) + f"{sum(vals) / len(vals):>10.4f}")
     print(f"scores.json tree: {Path(cfg.out) / 'correlation' / cfg.space / cfg.dataset}")
-    (Path(cfg.out) / "correlation" / cfg.space / cfg.dataset / "summary.json").write_text(
-        json.dumps(summary, indent=1, default=str))
+    from ..files import atomic_write_text
+
+    atomic_write_text(Path(cfg.out) / "correlation" / cfg.space / cfg.dataset / "summary.json",
+                      json.dumps(summary, indent=1, default=str))
     return 0

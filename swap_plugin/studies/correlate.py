@@ -19,6 +19,7 @@ from typing import Dict, List, Optional
 import numpy as np
 import torch
 
+from ..files import CorruptFileError, atomic_write_json, read_json, settings_diff
 from ..metric.params import SIZE_UNITS
 from .config import OUR_PROXIES, StudyConfig
 from .mu_sigma import resolve_mu_sigma
@@ -152,7 +153,7 @@ def score_seed(cfg: StudyConfig, seed: int, archs: list, progress: bool = True) 
     # respawns workers forever instead of failing
     x = study_inputs(cfg, seed)
     store = RecordStore(base / f"records_seed{seed}.jsonl")
-    _check_resume_key(base / f"records_seed{seed}.key.json", cfg)
+    _check_resume_key(base / f"records_seed{seed}.key.json", cfg, store)
     todo, seen = [], set()
     for a in archs:
         k = space.hash(a)
@@ -179,17 +180,32 @@ def score_seed(cfg: StudyConfig, seed: int, archs: list, progress: bool = True) 
     return store
 
 
-def _check_resume_key(path: Path, cfg: StudyConfig) -> None:
-    """Refuse to mix records scored with different settings into one store."""
-    key = cfg.scoring_key()
+def _check_resume_key(path: Path, cfg: StudyConfig, store: Optional[RecordStore] = None) -> None:
+    """Refuse to mix records scored with different settings into one store: ``path`` (the
+    store's ``.key.json``) records the settings its records were scored with."""
+    key = json.loads(json.dumps(cfg.scoring_key()))
+    records = path.with_name(path.name[:-len(".key.json")] + ".jsonl")
+    todo = (f"Restore it (e.g. from a backup or a copy of this study), or move {records} "
+            "elsewhere to rescore its archs from scratch; nothing was deleted")
     if path.exists():
-        old = json.loads(path.read_text())
-        if old != json.loads(json.dumps(key)):
-            raise ValueError(f"{path.parent} holds records scored with other settings {old}; "
-                             f"use another --out or delete it (now: {key})")
+        try:
+            old = read_json(path, "the scoring settings of the records in " + records.name, todo)
+        except CorruptFileError:
+            if store is not None and len(store) == 0:  # it guards no record: write it anew
+                warnings.warn(f"{path} was unreadable and guards no records: rewritten", stacklevel=3)
+                atomic_write_json(path, key, sort_keys=True)
+                return
+            raise
+        if old != key:
+            diff = settings_diff(old, key)
+            raise ValueError(f"{path.parent} holds records scored with other settings "
+                             f"({'; '.join(diff) or old}); use another --out, or move "
+                             f"{records.name} and {path.name} elsewhere to rescore")
+    elif store is not None and len(store):
+        raise CorruptFileError(f"{path} is missing, but {records} holds {len(store)} records: the "
+                               f"file records the settings they were scored with. {todo}")
     else:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(key, sort_keys=True))
+        atomic_write_json(path, key, sort_keys=True)
 
 
 def run_study(cfg: StudyConfig, progress: bool = True) -> Dict[str, Dict[int, dict]]:
@@ -228,12 +244,29 @@ def run_study(cfg: StudyConfig, progress: bool = True) -> Dict[str, Dict[int, di
                     "test_size": len(archs), "mu_used": mu, "sigma_used": sigma}
             if proxy == "swap_ensemble":  # what the name stood for when this was scored
                 conf["ensemble_members"] = cfg.scoring_key()["ensemble_members"]
-            path = study_dir(cfg) / proxy / str(seed) / "scores.json"
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(json.dumps([conf, res], separators=(",", ":")))
+            write_scores(study_dir(cfg) / proxy / str(seed) / "scores.json", conf, res)
             summary[proxy][seed] = {k: v for k, v in res.items() if not k.startswith("full_")}
             summary[proxy][seed].update(mu=mu, sigma=sigma)
     return summary
+
+
+def write_scores(path: Path, conf: dict, res: dict) -> None:
+    """Write one NASLib-layout ``[config, results]`` file atomically. These files are
+    derived from the records (a rerun rewrites them); replacing one written with other
+    study settings (e.g. another ``--n`` or μ) says which, on stderr."""
+    if path.exists():
+        try:
+            old_conf = json.loads(path.read_text())[0]
+        except (ValueError, IndexError, KeyError, UnicodeDecodeError):
+            old_conf = None
+        if isinstance(old_conf, dict):
+            skip = {"out", "workers", "device", "seeds", "proxies"}  # no effect on this file's numbers
+            diff = settings_diff({k: v for k, v in old_conf.items() if k not in skip},
+                                 {k: v for k, v in conf.items() if k not in skip})
+            if diff:
+                warnings.warn(f"replacing {path}, written with other settings: {'; '.join(diff)}",
+                              stacklevel=3)
+    atomic_write_json(path, [conf, res], separators=(",", ":"))
 
 
 def proxy_values(proxy: str, recs: List[dict], archs: list, gt, cfg: StudyConfig, mu, sigma) -> list:

@@ -1,42 +1,72 @@
 """Append-only JSONL store of per-arch records: the resume point of every long run.
 
-Each line is one finished arch. A run killed mid-write leaves at most a torn last
-line, which is ignored (and cut off by the next append), so ``kill -9`` loses at most
-the arch being scored. Reading never changes the file, so a report may read a store
-that a running study is still appending to.
+Each line is one finished arch. A run killed mid-write leaves at most a torn last line,
+so ``kill -9`` loses at most the arch being scored. A line that is not a complete record
+(not JSON, not an object with a ``"key"``, or cut off at the end) is skipped with a
+warning naming the file and its line numbers; every other record is kept, wherever it
+sits in the file. Reading never changes the file, so a report may read a store that a
+running study is still appending to.
+
+At the first append after such lines were found, the skipped lines are copied byte for
+byte into a new side file ``<store>.unreadable-<time>`` (never an existing one) and the
+store is rewritten atomically with its complete records only, then appended to. Nothing
+is deleted: the archs of the skipped lines are simply missing, so a study rescores them.
 """
 from __future__ import annotations
 
 import json
 import os
+import warnings
 from pathlib import Path
-from typing import Dict, Iterator
+from typing import Dict, Iterator, List, Tuple
+
+from ..files import atomic_write_bytes, write_aside
 
 
 class RecordStore:
     def __init__(self, path: os.PathLike):
         self.path = Path(path)
         self._records: Dict[str, dict] = {}
-        self._cut_to = None  # size of the whole lines read, when a torn tail follows them
-        self._writable = False  # folder made and torn tail cut: done once, at the first append
+        self._good: List[bytes] = []               # the complete record lines, as read
+        self._bad: List[Tuple[int, bytes, str]] = []  # (1-based line, raw bytes, why)
+        self._newline_missing = False              # last line a complete record without "\n"
+        self._writable = False  # folder made and skipped lines set aside: done at the first append
         self._read()
 
     def _read(self) -> None:
         if not self.path.exists():
             return
-        good_bytes = 0
         with open(self.path, "rb") as fh:
-            for raw in fh:
-                try:
-                    rec = json.loads(raw)
-                except json.JSONDecodeError:
-                    break  # torn tail of a killed run
-                if not raw.endswith(b"\n"):
-                    break
-                self._records[rec["key"]] = rec
-                good_bytes += len(raw)
-        if good_bytes != self.path.stat().st_size:
-            self._cut_to = good_bytes
+            lines = fh.read().splitlines(keepends=True)
+        for no, raw in enumerate(lines, 1):
+            if not raw.strip():
+                continue  # a blank line holds nothing
+            why = None
+            try:
+                rec = json.loads(raw)
+            except (json.JSONDecodeError, UnicodeDecodeError):
+                why = "cut off at the end of the file" if no == len(lines) and not raw.endswith(b"\n") \
+                    else "not JSON"
+            else:
+                if not isinstance(rec, dict) or not isinstance(rec.get("key"), str):
+                    why = 'no "key"'
+            if why is not None:
+                self._bad.append((no, raw, why))
+                continue
+            if not raw.endswith(b"\n"):
+                self._newline_missing = True
+                raw += b"\n"
+            self._records[rec["key"]] = rec
+            self._good.append(raw)
+        if self._bad:
+            warnings.warn(f"{self.path}: skipped {describe_lines(self._bad)}; every other record is "
+                          "kept, the archs of these lines count as not scored, and the lines are "
+                          "moved to a side file when this store is next written", stacklevel=3)
+
+    @property
+    def skipped_lines(self) -> List[int]:
+        """1-based numbers of the lines that were not complete records."""
+        return [no for no, _, _ in self._bad]
 
     def __contains__(self, key: str) -> bool:
         return key in self._records
@@ -50,17 +80,36 @@ class RecordStore:
     def get(self, key: str) -> dict:
         return self._records[key]
 
+    def _make_writable(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        if self._bad:
+            side = write_aside(self.path, "unreadable", b"".join(
+                raw if raw.endswith(b"\n") else raw + b"\n" for _, raw, _ in self._bad))
+            atomic_write_bytes(self.path, b"".join(self._good))
+            warnings.warn(f"{self.path}: moved {describe_lines(self._bad)} to {side} "
+                          f"({len(self._good)} complete records kept in place)", stacklevel=3)
+            self._bad = []
+        elif self._newline_missing:
+            with open(self.path, "ab") as fh:  # complete the last record's line
+                fh.write(b"\n")
+        self._newline_missing = False
+        self._good = []  # only needed for the rewrite
+        self._writable = True
+
     def append(self, record: dict) -> None:
         """Write one record durably (flush + fsync) before it counts as done."""
         line = json.dumps(record, separators=(",", ":"), sort_keys=True) + "\n"
         if not self._writable:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            if self._cut_to is not None:  # resuming after a kill: drop the torn tail first
-                with open(self.path, "r+b") as fh:
-                    fh.truncate(self._cut_to)
-            self._writable = True
+            self._make_writable()
         with open(self.path, "a", encoding="utf-8") as fh:
             fh.write(line)
             fh.flush()
             os.fsync(fh.fileno())
         self._records[record["key"]] = record
+
+
+def describe_lines(bad: List[Tuple[int, bytes, str]]) -> str:
+    """``"line 50 (not JSON), line 101 (cut off ...)"``, at most 10 named."""
+    parts = [f"{no} ({why})" for no, _, why in bad[:10]]
+    more = f" and {len(bad) - 10} more" if len(bad) > 10 else ""
+    return ("line " if len(bad) == 1 else "lines ") + ", ".join(parts) + more
