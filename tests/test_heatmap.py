@@ -191,12 +191,24 @@ def test_report_lists_the_commands_that_produced_the_runs(tree, tmp_path, capsys
                  "--runs-commands", str(cmds)]) == 0
     md = (tmp_path / "fig.md").read_text()
     assert f"--report --runs-commands {cmds}\n```" in md  # the regenerate command keeps the flag
+    assert f"--out {stem} --overwrite " in md  # and replaces the files it made
     block = md.split("Runs produced by:\n\n```\n")[1].split("\n```")[0]
     assert block.splitlines() == ["swap-nas correlate --space nb201 --out a",
                                   "swap-nas correlate --space nb101 --out a"]
     # without the flag the report has no such block; a missing file or no --report is an error
-    pdf = (tmp_path / "fig.pdf").read_bytes()
-    assert main(["heatmap", "--runs", str(tree), "--out", str(stem), "--report"]) == 0
+    pdf, md = (tmp_path / "fig.pdf").read_bytes(), (tmp_path / "fig.md").read_text()
+    capsys.readouterr()
+    # the same command again: every file is byte-identical, so nothing needs --overwrite
+    assert main(["heatmap", "--runs", str(tree), "--out", str(stem), "--report",
+                 "--runs-commands", str(cmds)]) == 0
+    assert capsys.readouterr().out.count("unchanged ") == 4
+    # another command would change fig.md: refused, nothing written, until --overwrite
+    assert main(["heatmap", "--runs", str(tree), "--out", str(stem), "--report"]) == 2
+    err = capsys.readouterr().err
+    assert f"{tmp_path / 'fig.md'} already exists with other content; pass --overwrite" in err
+    assert (tmp_path / "fig.md").read_text() == md
+    assert main(["heatmap", "--runs", str(tree), "--out", str(stem), "--report", "--overwrite"]) == 0
+    assert "replaced " in capsys.readouterr().out
     assert "Runs produced by" not in (tmp_path / "fig.md").read_text()
     assert (tmp_path / "fig.pdf").read_bytes() == pdf  # no creation date: a rerun is the same file
     assert main(["heatmap", "--runs", str(tree), "--out", str(stem), "--report",
@@ -223,3 +235,27 @@ def test_report_names_ensemble_members_from_the_study_files(tmp_path):
     md = (stem.parent / "fig.md").read_text()
     assert (f"`swap_ensemble` members (from the files' configs): `{' + '.join(ENSEMBLE_MEMBERS)}`; "
             "`not recorded` — different sets") in md
+
+
+def test_heatmap_has_no_default_output_and_never_replaces_other_files(tree, tmp_path, capsys):
+    """Without --out nothing is written anywhere (the committed results/fig4_heatmap.* were
+    once overwritten by a default); an existing figure from other runs is left alone."""
+    import os
+
+    work = tmp_path / "work"
+    work.mkdir()
+    cwd = os.getcwd()
+    os.chdir(work)
+    try:
+        with pytest.raises(SystemExit) as exit_:
+            main(["heatmap", "--runs", str(tree)])
+    finally:
+        os.chdir(cwd)
+    assert exit_.value.code == 2 and "--out" in capsys.readouterr().err
+    assert sorted(p.name for p in work.iterdir()) == []
+    other = work / "fig4_heatmap.png"
+    other.write_bytes(b"someone else's figure")
+    assert main(["heatmap", "--runs", str(tree), "--out", str(work / "fig4_heatmap")]) == 2
+    assert "fig4_heatmap.png already exists with other content" in capsys.readouterr().err
+    assert other.read_bytes() == b"someone else's figure"
+    assert sorted(p.name for p in work.iterdir()) == ["fig4_heatmap.png"]  # no pdf/csv either

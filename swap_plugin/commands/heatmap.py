@@ -16,9 +16,13 @@ def add_parser(sub, add_scoring_flags) -> None:
                         "{root}/correlation/{space}/{dataset}/{proxy}/{seed}/scores.json or the "
                         "zerocost branch's {root}/{space}/{dataset}/{proxy}/{seed}/scores.json); "
                         "for a cell found under two roots the first root wins")
-    p.add_argument("--out", default="results/fig4_heatmap",
-                   help="output stem: writes STEM.png, STEM.pdf, STEM.csv "
-                        "(default results/fig4_heatmap)")
+    p.add_argument("--out", required=True, metavar="STEM",
+                   help="output stem, required (no default, so a figure never lands in the source "
+                        "tree or over another figure by accident): writes STEM.png, STEM.pdf, "
+                        "STEM.csv (e.g. --out figs/fig4_heatmap)")
+    p.add_argument("--overwrite", action="store_true",
+                   help="replace existing STEM.* (and --report) files whose content would change; "
+                        "without it such files are left alone and nothing is written")
     p.add_argument("--proxies", nargs="+", help="only these proxies (rows), e.g. swap reg_swap synflow")
     p.add_argument("--title", help="figure title")
     p.add_argument("--merge-archsets", action="store_true",
@@ -31,7 +35,7 @@ def add_parser(sub, add_scoring_flags) -> None:
                    help="PNG resolution (default 130, under ~0.5 MB for 20 columns; the PDF is vector)")
     p.add_argument("--report", nargs="?", const="", default=None, metavar="FILE",
                    help="also write a markdown record of the command, roots and columns "
-                        "(default FILE: STEM.md)")
+                        "(default FILE: STEM.md; an existing one is replaced only with --overwrite)")
     p.add_argument("--runs-commands", metavar="FILE",
                    help="a text file of the commands that produced the roots (one per line), "
                         "listed in the --report under 'Runs produced by'")
@@ -39,7 +43,9 @@ def add_parser(sub, add_scoring_flags) -> None:
 
 
 def run(args) -> int:
-    from ..studies.heatmap import build_table, collect, describe, ensemble_members, plot_heatmap, write_outputs
+    from ..files import write_outputs_guarded
+    from ..studies.heatmap import (build_table, collect, describe, ensemble_members, output_paths,
+                                   plot_heatmap, render_outputs)
 
     run_commands = None
     if args.runs_commands is not None:
@@ -61,25 +67,26 @@ def run(args) -> int:
         raise FileNotFoundError(f"no scores.json with a spearman value below {' '.join(args.runs)}")
     table, meta = build_table(records, split_by_n=not args.merge_archsets, proxies=args.proxies)
     fig = plot_heatmap(table, meta, title=args.title, cmap=args.cmap, vmin=args.vmin, vmax=args.vmax)
-    outputs = write_outputs(fig, table, args.out, dpi=args.dpi)
+    outputs, data = output_paths(args.out), render_outputs(fig, table, dpi=args.dpi)
     if args.report is not None:
         report = Path(args.report) if args.report else Path(args.out + ".md")
-        command = _command_line(args)
-        report.parent.mkdir(parents=True, exist_ok=True)
-        report.write_text(describe(command, args.runs, table, meta, outputs, len(records),
-                                   ensemble_members(records), run_commands))
+        data["md"] = describe(_command_line(args), args.runs, table, meta, dict(outputs), len(records),
+                              ensemble_members(records), run_commands).encode()
         outputs["md"] = report
+    state = write_outputs_guarded({outputs[k]: data[k] for k in outputs}, overwrite=args.overwrite,
+                                  how="pass --overwrite to replace them, or another --out / --report")
     with __import__("pandas").option_context("display.width", 200, "display.max_columns", 50):
         print(table.round(2).to_string(na_rep="-"))
     for p in outputs.values():
-        print(f"wrote {p}")
+        print({"new": "wrote", "replaced": "replaced", "unchanged": "unchanged"}[state[p]], p)
     return 0
 
 
 def _command_line(args) -> str:
     """The command that reproduces this run, rebuilt from the parsed options."""
     q = shlex.quote
-    parts = ["swap-nas", "heatmap", "--runs", *map(q, args.runs), "--out", q(args.out)]
+    # --overwrite: the regenerate command replaces the very files it made
+    parts = ["swap-nas", "heatmap", "--runs", *map(q, args.runs), "--out", q(args.out), "--overwrite"]
     if args.proxies:
         parts += ["--proxies", *map(q, args.proxies)]
     if args.title:

@@ -377,16 +377,34 @@ def plot_heatmap(table: pd.DataFrame, meta: Optional[pd.DataFrame] = None,
 PNG_DPI = 130  # keeps a 20-column figure under ~0.5 MB; the PDF is vector
 
 
-def write_outputs(fig, table: pd.DataFrame, stem: str, dpi: Optional[int] = None) -> Dict[str, Path]:
-    """``stem``.png (``dpi``, default :data:`PNG_DPI`), .pdf (vector) and .csv (the table
-    to 4 decimals)."""
+def output_paths(stem: str) -> Dict[str, Path]:
+    """``{"png": STEM.png, "pdf": STEM.pdf, "csv": STEM.csv}``."""
     stem_p = Path(stem)
-    stem_p.parent.mkdir(parents=True, exist_ok=True)
-    out = {ext: stem_p.with_name(stem_p.name + "." + ext) for ext in ("png", "pdf", "csv")}
-    fig.savefig(out["png"], dpi=PNG_DPI if dpi is None else dpi, bbox_inches="tight")
+    return {ext: stem_p.with_name(stem_p.name + "." + ext) for ext in ("png", "pdf", "csv")}
+
+
+def render_outputs(fig, table: pd.DataFrame, dpi: Optional[int] = None) -> Dict[str, bytes]:
+    """The bytes of the PNG (``dpi``, default :data:`PNG_DPI`), the vector PDF and the CSV
+    (the table to 4 decimals); the same records give the same bytes."""
+    import io
+
+    png, pdf = io.BytesIO(), io.BytesIO()
+    fig.savefig(png, format="png", dpi=PNG_DPI if dpi is None else dpi, bbox_inches="tight")
     # no creation date: the same records give the same bytes, so a rerun shows no change
-    fig.savefig(out["pdf"], bbox_inches="tight", metadata={"CreationDate": None})
-    table.to_csv(out["csv"], float_format="%.4f")
+    fig.savefig(pdf, format="pdf", bbox_inches="tight", metadata={"CreationDate": None})
+    csv = table.to_csv(float_format="%.4f")
+    return {"png": png.getvalue(), "pdf": pdf.getvalue(), "csv": csv.encode()}
+
+
+def write_outputs(fig, table: pd.DataFrame, stem: str, dpi: Optional[int] = None,
+                  overwrite: bool = False) -> Dict[str, Path]:
+    """Write ``stem``.png, .pdf and .csv (:func:`render_outputs`), each atomically. An
+    existing file with other content is replaced only when ``overwrite``; otherwise
+    :class:`~swap_plugin.files.OutputExistsError` names it and nothing is written."""
+    from ..files import write_outputs_guarded
+
+    out, data = output_paths(stem), render_outputs(fig, table, dpi)
+    write_outputs_guarded({out[e]: data[e] for e in out}, overwrite=overwrite)
     return out
 
 
