@@ -14,7 +14,6 @@ Each cycle:
 """
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -22,6 +21,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import numpy as np
 
+from ..files import CorruptFileError, atomic_write_json, read_json, settings_diff
 from ..spaces.base import to_plain
 
 
@@ -128,9 +128,11 @@ class Evolution:
                 "cache": self._cache, "history": self.history}
 
     def load_state_dict(self, state: dict) -> None:
-        if state["config"] != asdict(self.config) or state["seed"] != self.seed:
-            raise ValueError("checkpoint was written with other evolution settings "
-                             f"({state['config']}, seed {state['seed']}); start a new run directory")
+        old = {"config": state["config"], "seed": state["seed"]}
+        diff = settings_diff(old, {"config": asdict(self.config), "seed": self.seed})
+        if diff:
+            raise ValueError(f"checkpoint was written with other evolution settings ({'; '.join(diff)}); "
+                             "start a new run directory")
         self.cycle, self.evaluations = state["cycle"], state["evaluations"]
         self.rng.bit_generator.state = state["rng"]
         self.population = [(self.space.decode(a), f) for a, f in state["population"]]
@@ -139,18 +141,22 @@ class Evolution:
 
     def save(self, path: os.PathLike) -> None:
         """Atomic write: a kill mid-save leaves the previous checkpoint intact."""
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(path.suffix + ".tmp")
-        tmp.write_text(json.dumps(self.state_dict(), default=_json_default))
-        os.replace(tmp, path)
+        atomic_write_json(path, self.state_dict(), default=_json_default)
 
     def load(self, path: os.PathLike) -> bool:
-        """Resume from ``path`` if it exists; returns whether it did."""
+        """Resume from ``path`` if it exists; returns whether it did. A cut, empty or
+        foreign file raises :class:`~swap_plugin.files.CorruptFileError` naming it."""
         path = Path(path)
         if not path.exists():
             return False
-        self.load_state_dict(json.loads(path.read_text()))
+        todo = ("Restore it, or move it away to start this search again from its first "
+                "population (nothing was deleted)")
+        state = read_json(path, "a SWAP-NAS search checkpoint", todo)
+        try:
+            self.load_state_dict(state)
+        except (KeyError, TypeError, IndexError) as err:
+            raise CorruptFileError(f"{path} is not a SWAP-NAS search checkpoint (no usable "
+                                   f"{err}); {todo}") from None
         return True
 
 

@@ -13,6 +13,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Dict, Optional
 
+from ..files import (CorruptFileError, OutputExistsError, atomic_write_json, atomic_write_text,
+                     read_json, settings_diff)
 from .evolution import Evolution, EvolutionConfig
 
 
@@ -76,12 +78,8 @@ def run_search(cfg: SearchConfig, progress: bool = True) -> dict:
     evo = Evolution(space, _fitness(space, scorer, cfg), cfg.evolution, seed=cfg.seed)
     ckpt = out / "checkpoint.json"
     settings = out / "settings.json"
-    if ckpt.exists():
-        old = json.loads(settings.read_text()) if settings.exists() else None
-        if old != json.loads(json.dumps(cfg.as_dict())):
-            raise ValueError(f"{out} holds a search with other settings; pass another --out "
-                             "or delete it to start again")
-    settings.write_text(json.dumps(cfg.as_dict(), indent=1))
+    check_search_dir(out, cfg)
+    atomic_write_json(settings, cfg.as_dict(), indent=1)
     resumed = evo.load(ckpt)
     elapsed0 = evo.history[-1].get("elapsed", 0.0) if resumed and evo.history else 0.0
     t0 = time.perf_counter()
@@ -108,6 +106,49 @@ def run_search(cfg: SearchConfig, progress: bool = True) -> dict:
     eval_ds = "imagenet" if cfg.dataset == "imagenet" else "cifar10"
     result["eval_params_M"] = space.num_params(arch, eval_ds, unit="M")
     result["eval_network"] = "C=48, 14 cells (ImageNet mobile)" if eval_ds == "imagenet" else "C=36, 20 cells"
-    (out / "result.json").write_text(json.dumps(result, indent=1))
-    (out / "genotype.txt").write_text(result["genotype"] + "\n")
+    atomic_write_json(out / "result.json", result, indent=1)
+    atomic_write_text(out / "genotype.txt", result["genotype"] + "\n")
     return result
+
+
+#: settings that do not change a search's numbers: its place on disk (a moved run resumes)
+NOT_IDENTITY = ("out",)
+
+
+def search_identity(settings: dict) -> dict:
+    """What a resumed search must share with the stored one: every setting but ``out``."""
+    return {k: v for k, v in json.loads(json.dumps(settings)).items() if k not in NOT_IDENTITY}
+
+
+def check_search_dir(out: Path, cfg: SearchConfig) -> None:
+    """Raise unless ``out`` is empty of search files or holds this very search (same
+    settings, wherever the folder now is). Errors name the file and the differing settings."""
+    ckpt, settings = out / "checkpoint.json", out / "settings.json"
+    if ckpt.exists() and not settings.exists():
+        raise CorruptFileError(f"{ckpt} has no settings.json beside it, so it cannot be checked "
+                               "against this search's settings; restore settings.json, or pass "
+                               "another --out (nothing was deleted)")
+    if not settings.exists():
+        for name in ("result.json", "genotype.txt"):
+            if (out / name).exists():
+                raise OutputExistsError(f"{out / name} exists but {out} holds no search checkpoint "
+                                        "(checkpoint.json, settings.json); pass another --out, or "
+                                        "move the file away (nothing was written)")
+        return
+    try:
+        old = read_json(settings, f"the settings of the search in {out}",
+                        "Restore it, or pass another --out (nothing was deleted)")
+    except CorruptFileError:
+        if ckpt.exists():
+            raise
+        old = None  # never checkpointed (killed during the first population): nothing to lose
+    if not ckpt.exists() and not (isinstance(old, dict) and {"space", "evolution"} <= set(old)):
+        if old is None:
+            return
+        raise OutputExistsError(f"{settings} exists and is not a search's settings file; pass "
+                                "another --out, or move the file away (nothing was written)")
+    if ckpt.exists():
+        diff = settings_diff(search_identity(old), search_identity(cfg.as_dict()))
+        if diff:
+            raise ValueError(f"{out} holds a search with other settings ({'; '.join(diff)}); pass "
+                             "another --out, or the stored settings to resume it")
