@@ -310,7 +310,7 @@ def test_two_epoch_tiny_cifar_run_logs_checkpoints_and_learns(tmp_path):
     assert json.loads((tmp_path / "run" / "result.json").read_text())["epochs_done"] == 2
     ck = load_checkpoint(tmp_path / "run" / "checkpoint.pt", torch.device("cpu"))
     assert ck["epoch"] == 2 and {"model", "optimizer", "scheduler", "rng", "best_acc"} <= set(ck)
-    assert not (tmp_path / "run" / "checkpoint.pt.tmp").exists()
+    assert not [p for p in (tmp_path / "run").iterdir() if p.name.endswith(".tmp")]  # no temporary file left
     # training lowered the loss on a fixed batch (the 20 images, no augmentation)
     z = np.load(c10_20())
     mean, std = MEAN_STD["cifar10"]
@@ -357,6 +357,37 @@ def test_resume_is_bitwise_equal_to_uninterrupted(tmp_path):
     assert run_training(TrainConfig(out=str(tmp_path / "b"), **common))["epochs_done"] == 3
     with pytest.raises(ValueError, match="other settings"):
         run_training(TrainConfig(out=str(tmp_path / "b"), **{**common, "seed": 1}))
+
+
+def test_damaged_or_other_run_files_are_named_and_never_deleted(tmp_path):
+    from swap_plugin.files import CorruptFileError
+
+    common = dict(genotype=V2, data=c10_20(), protocol=tiny(), progress=False, workers=0,
+                  max_steps_per_epoch=1)
+    out = tmp_path / "run"
+    run_training(TrainConfig(out=str(out), stop_after=1, **common))
+    ck, settings = out / "checkpoint.pt", out / "settings.json"
+    good, good_settings = ck.read_bytes(), settings.read_text()
+    ck.write_bytes(good[: len(good) // 2])  # cut by a full disk or a copy
+    with pytest.raises(CorruptFileError) as err:
+        run_training(TrainConfig(out=str(out), **common))
+    assert str(err.value).startswith(f"{ck} cannot be read as a training checkpoint (")
+    assert "Restore it, or pass --no-resume to train from epoch 1 (the old files are then kept" in str(err.value)
+    assert len(ck.read_bytes()) == len(good) // 2  # left as it was
+    ck.write_bytes(good)
+    settings.write_text(good_settings[:40])
+    with pytest.raises(CorruptFileError, match=f"{settings} is not valid JSON .*Restore it, pass another --out"):
+        run_training(TrainConfig(out=str(out), **common))
+    settings.write_text(good_settings)
+    with pytest.raises(ValueError, match=r"other settings \(seed: 0 \(stored\) vs 1 \(now\)\)"):
+        run_training(TrainConfig(out=str(out), **{**common, "seed": 1}))
+    # starting again keeps the earlier run's files in a previous-<time> folder
+    r = run_training(TrainConfig(out=str(out), resume=False, **{**common, "seed": 1}))
+    assert r["finished"] and r["seed"] == 1
+    (kept,) = out.glob("previous-*")
+    assert sorted(p.name for p in kept.iterdir()) == ["best.pt", "checkpoint.pt", "log.csv", "settings.json"]
+    assert (kept / "checkpoint.pt").read_bytes() == good and (kept / "settings.json").read_text() == good_settings
+    assert not list(out.glob("*.tmp")) and not list(out.glob(".*.tmp"))
 
 
 def test_imagenet_protocol_on_image_folder(tmp_path):

@@ -59,7 +59,8 @@ def add_parser(sub, add_scoring_flags) -> None:
                    help="cap train and test batches per epoch (smoke runs)")
     r.add_argument("--stop-after", type=int, default=None,
                    help="train at most this many epochs in this invocation, then exit (resume later)")
-    r.add_argument("--no-resume", action="store_true", help="start again even if OUT/checkpoint.pt exists")
+    r.add_argument("--no-resume", action="store_true", help="start again even if OUT/checkpoint.pt exists (the earlier run's "
+                   "files are moved into OUT/previous-<time>/, not deleted)")
     r.add_argument("--json", action="store_true", help="print the result as JSON")
     r.add_argument("--quiet", action="store_true", help="no progress bar or per-epoch lines")
     p.set_defaults(func=run)

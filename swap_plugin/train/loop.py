@@ -16,7 +16,11 @@ Files in ``out/``:
 * ``log.csv``, one row per epoch (see :data:`LOG_FIELDS`; accuracies in %); rows past
   the checkpoint are dropped on resume, so each epoch appears once;
 * ``best.pt`` (weights of the best test accuracy), ``settings.json``, and
-  ``result.json`` when the run is complete.
+  ``result.json`` when the run is complete; every file but ``log.csv`` (appended one
+  row at a time) is written whole to a temporary file and renamed.
+
+Starting again (``resume=False``, or no checkpoint) moves an earlier run's files into
+a new ``out/previous-<time>/`` folder instead of deleting them.
 
 Resuming (the default when ``checkpoint.pt`` exists) requires the same settings
 (genotype, data, protocol, seed...) and continues with the next epoch; on CPU the final
@@ -41,6 +45,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from torch.utils.data import DataLoader
 
+from ..files import CorruptFileError, atomic_output, atomic_write_json, read_json, settings_diff
 from .datasets import NATIVE_CLASSES, AugmentedDataset, EpochSampler, make_transforms, read_split
 from .genotype import load_genotype
 from .protocol import DEFAULT_PROTOCOL, TrainProtocol, get_protocol
@@ -263,35 +268,81 @@ def set_rng_state(state: dict) -> None:
 
 
 def save_atomic(obj, path: Path) -> None:
-    """``torch.save`` to ``path.tmp`` then ``os.replace``: the old file survives a kill."""
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "wb") as fh:
+    """``torch.save`` to a temporary file beside ``path``, fsync, then ``os.replace``:
+    the old file survives a kill."""
+    with atomic_output(path, "wb") as fh:
         torch.save(obj, fh)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
 
 
 def load_checkpoint(path: Path, device: Optional[torch.device] = None) -> dict:
     """A checkpoint written by :func:`run_training` (plain tensors and containers only,
-    so ``weights_only=True``), on the CPU unless ``device`` is given."""
-    return torch.load(path, map_location=device or torch.device("cpu"), weights_only=True)
+    so ``weights_only=True``), on the CPU unless ``device`` is given. A cut, empty or
+    foreign file raises :class:`~swap_plugin.files.CorruptFileError` naming it."""
+    try:
+        return torch.load(path, map_location=device or torch.device("cpu"), weights_only=True)
+    except (FileNotFoundError, IsADirectoryError):
+        raise
+    except Exception as err:  # noqa: BLE001 - torch raises RuntimeError, EOFError, UnpicklingError...
+        raise CorruptFileError(
+            f"{path} cannot be read as a training checkpoint ({type(err).__name__}: "
+            f"{str(err).splitlines()[0] if str(err) else 'no detail'}); it is cut off or not a "
+            "checkpoint of swap-nas train. Restore it, or pass --no-resume to train from epoch 1 "
+            "(the old files are then kept in a previous-<time> folder, not deleted)") from None
+
+
+def _epoch_of(row: dict) -> Optional[int]:
+    try:
+        return int(row["epoch"])
+    except (KeyError, TypeError, ValueError):
+        return None  # a row cut by a kill mid-write
 
 
 def _read_log(path: Path) -> List[dict]:
     if not path.exists():
         return []
     with open(path, newline="") as fh:
-        return list(csv.DictReader(fh))
+        return [r for r in csv.DictReader(fh) if _epoch_of(r) is not None]
 
 
 def _write_log(path: Path, rows: List[dict]) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "w", newline="") as fh:
+    with atomic_output(path, "w", newline="") as fh:
         wr = csv.DictWriter(fh, fieldnames=LOG_FIELDS)
         wr.writeheader()
         wr.writerows(rows)
-    os.replace(tmp, path)
+
+
+#: the files a run writes in its folder (kept aside, not deleted, when a run starts again)
+RUN_FILES = ("checkpoint.pt", "log.csv", "best.pt", "result.json", "settings.json")
+
+
+def _holds_only(out: Path, settings: dict) -> bool:
+    """Whether ``out`` holds no run file but a settings.json equal to ``settings`` (a run
+    killed before its first checkpoint): nothing to keep aside."""
+    if any((out / f).exists() for f in RUN_FILES if f != "settings.json"):
+        return False
+    try:
+        return json.loads((out / "settings.json").read_text()) == settings
+    except (OSError, ValueError):
+        return False
+
+
+def set_aside_run(out: Path) -> Optional[Path]:
+    """Move an earlier run's files (:data:`RUN_FILES`) into a new ``out/previous-<time>``
+    folder; returns it, or None when there was nothing to move."""
+    present = [f for f in RUN_FILES if (out / f).exists()]
+    if not present:
+        return None
+    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+    for k in range(10_000):
+        dest = out / (f"previous-{stamp}" + (f"-{k}" if k else ""))
+        try:
+            dest.mkdir()
+            break
+        except FileExistsError:
+            continue
+    for f in present:
+        os.replace(out / f, dest / f)
+    return dest
 
 
 def _append_log(path: Path, row: dict) -> None:
@@ -335,15 +386,24 @@ def run_training(cfg: TrainConfig, log: Optional[Callable[[str], None]] = None) 
     settings = json.loads(json.dumps(cfg.settings(genotype_str)))
     resuming = cfg.resume and ckpt_path.exists()
     if resuming:
-        old = json.loads(settings_path.read_text()) if settings_path.exists() else None
-        if old != settings:
-            diff = sorted(k for k in settings if old is None or old.get(k) != settings[k])
-            raise ValueError(f"{out} holds a training run with other settings ({', '.join(diff)}); "
-                             "pass another --out, or --no-resume to start it again")
+        if not settings_path.exists():
+            raise CorruptFileError(f"{ckpt_path} has no settings.json beside it, so it cannot be "
+                                   "checked against this run's settings; restore settings.json, pass "
+                                   "another --out, or --no-resume to start again (the old files are "
+                                   "then kept in a previous-<time> folder)")
+        old = read_json(settings_path, f"the settings of the training run in {out}",
+                        "Restore it, pass another --out, or --no-resume to start again (the old "
+                        "files are then kept in a previous-<time> folder)")
+        diff = settings_diff(old, settings)
+        if diff:
+            raise ValueError(f"{out} holds a training run with other settings ({'; '.join(diff)}); "
+                             "pass another --out, or --no-resume to start it again (the old files "
+                             "are then kept in a previous-<time> folder)")
     else:
-        for f in ("checkpoint.pt", "log.csv", "best.pt", "result.json"):
-            (out / f).unlink(missing_ok=True)
-    settings_path.write_text(json.dumps(settings, indent=1))
+        kept = None if _holds_only(out, settings) else set_aside_run(out)
+        if kept is not None:
+            log(f"note: starting again; the earlier run's files are kept in {kept}")
+    atomic_write_json(settings_path, settings, indent=1)
 
     seed_everything(cfg.seed)
     data = make_data(cfg, device)
@@ -361,7 +421,7 @@ def run_training(cfg: TrainConfig, log: Optional[Callable[[str], None]] = None) 
         start, best, best_epoch = int(ck["epoch"]), float(ck["best_acc"]), int(ck["best_epoch"])
         elapsed = float(ck.get("elapsed", 0.0))
         set_rng_state(ck["rng"])
-        _write_log(log_path, [r for r in _read_log(log_path) if int(r["epoch"]) <= start])
+        _write_log(log_path, [r for r in _read_log(log_path) if _epoch_of(r) <= start])
     params_m = count_parameters(model, "M")
     for note in data.notes:
         log(f"note: {note}")
@@ -422,7 +482,7 @@ def run_training(cfg: TrainConfig, log: Optional[Callable[[str], None]] = None) 
         ips = [float(r["images_per_s"]) for r in rows if r.get("images_per_s")]
         result["mean_images_per_s"] = sum(ips) / len(ips) if ips else None
     if result["finished"]:
-        (out / "result.json").write_text(json.dumps(result, indent=1))
+        atomic_write_json(out / "result.json", result, indent=1)
     return result
 
 
