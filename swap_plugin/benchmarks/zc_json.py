@@ -21,13 +21,13 @@ from __future__ import annotations
 import copy
 import json
 import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple, Union
 
 import numpy as np
 
+from ..files import CorruptFileError, OutputExistsError, atomic_output, read_json
 from .base import (ArchNotFoundError, GroundTruth, PathLike, RecordGroundTruth,
                    UnknownDatasetError, clear_cache, register_source)
 from .keys import (NASLIB_SPACE_NAMES, arch_label, canonical_space, nb101_hash,
@@ -39,9 +39,16 @@ _OLD_TOP = frozenset(NASLIB_SPACE_NAMES.values())
 
 # ------------------------------------------------------------------ reading
 def read_zc_json(path: PathLike) -> dict:
-    """The raw json (either layout)."""
-    with open(path) as f:
-        return json.load(f)
+    """The raw json (either layout). A cut, empty or garbled file raises
+    :class:`~swap_plugin.files.CorruptFileError` naming it and what to do."""
+    todo = ("Replace it with a complete copy (NB-Suite-Zero's zc_<space>.json, as in NASLib's "
+            "data files), or point --gt-source (API: source= / path=) at another file")
+    raw = read_json(Path(path).expanduser(), "NB-Suite-Zero zero-cost scores "
+                    "({dataset: {arch: {proxy: {score, time}}}})", todo)
+    if not isinstance(raw, dict):
+        raise CorruptFileError(f"{path} holds a JSON {type(raw).__name__}, not the "
+                               f"{{dataset: {{arch: record}}}} object of an NB-Suite-Zero file. {todo}")
+    return raw
 
 
 def _layout(raw: Mapping[str, Any], space: Optional[str]) -> Tuple[str, Dict[str, dict], Optional[str]]:
@@ -129,29 +136,38 @@ def _key_str(k: Any, space: Optional[str]) -> str:
     return str([list(a[0]), list(a[1])]) if darts_like else str(a)
 
 
-def write_zc_json(path: PathLike, data: Mapping[str, Any], *, space: Optional[str] = None,
-                  indent: Optional[int] = None) -> Path:
-    """Write NB-Suite-Zero data (``{dataset: {arch or key: record}}``, or the old
-    ``{space: {dataset: ...}}`` layout) with normalised plain-int keys, atomically.
-    Non-string keys become :func:`zc_key` strings; numpy values become plain numbers."""
+def _normalised(data: Mapping[str, Any], space: Optional[str]) -> Dict[str, Any]:
+    """``data`` as :func:`write_zc_json` writes it: string keys, same layout."""
     layout, per_ds, top = _layout(data, space)
     out_ds = {ds: {_key_str(k, space): rec for k, rec in entries.items()}
               for ds, entries in per_ds.items()}
     for ds, entries in per_ds.items():
         if len(out_ds[ds]) != len(entries):
             raise ValueError(f"dataset {ds!r}: two archs map to the same key string")
-    out = {top: out_ds} if layout == "old" else out_ds
+    return {top: out_ds} if layout == "old" else out_ds
+
+
+def _without(data: Mapping[str, Any], name: str, space: Optional[str]) -> Any:
+    """``data`` (as written) with proxy ``name`` removed from every record."""
+    data = json.loads(json.dumps(data, default=_json_default))
+    _, per_ds, _ = _layout(data, space)
+    for entries in per_ds.values():
+        for rec in entries.values() if isinstance(entries, dict) else ():
+            if isinstance(rec, dict):
+                rec.pop(name, None)
+    return data
+
+
+def write_zc_json(path: PathLike, data: Mapping[str, Any], *, space: Optional[str] = None,
+                  indent: Optional[int] = None) -> Path:
+    """Write NB-Suite-Zero data (``{dataset: {arch or key: record}}``, or the old
+    ``{space: {dataset: ...}}`` layout) with normalised plain-int keys, atomically.
+    Non-string keys become :func:`zc_key` strings; numpy values become plain numbers."""
+    out = _normalised(data, space)
     path = Path(path).expanduser()
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w") as f:
-            json.dump(out, f, indent=indent, default=_json_default)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    with atomic_output(path, "w", encoding="utf-8") as f:
+        json.dump(out, f, indent=indent, default=_json_default)
     clear_cache(path)
     return path
 
@@ -202,7 +218,7 @@ def add_proxy_scores(src: Union[PathLike, Mapping[str, Any], None], dst: PathLik
                      val_accuracy: Union[GroundTruth, Mapping[Any, float],
                                          Callable[[Any], float], None] = None,
                      default_time: float = 0.0, layout: Optional[str] = None,
-                     indent: Optional[int] = None) -> ZcUpdate:
+                     indent: Optional[int] = None, overwrite: bool = False) -> ZcUpdate:
     """Copy an NB-Suite-Zero file (path / loaded dict / None for a new one) to ``dst``
     with proxy ``name`` set for the given archs: ``{"score": s, "time": t}`` (current
     layout) or a flat score (old layout).
@@ -216,6 +232,9 @@ def add_proxy_scores(src: Union[PathLike, Mapping[str, Any], None], dst: PathLik
     because NASLib reads ``[key]["val_accuracy"]`` for every arch it samples.
     ``layout``: None keeps the source's layout; ``"current"`` converts an old-layout
     file (e.g. ``naslib_zc_nasbench101_500.json``) to what current NASLib reads.
+    An existing ``dst`` (other than ``src`` itself) is replaced only when it is an earlier
+    copy of the same source with other ``name`` scores, or with ``overwrite=True``;
+    otherwise :class:`~swap_plugin.files.OutputExistsError` names it.
     """
     if missing not in ("error", "skip", "add"):
         raise ValueError("missing must be 'error', 'skip' or 'add'")
@@ -282,8 +301,37 @@ def add_proxy_scores(src: Union[PathLike, Mapping[str, Any], None], dst: PathLik
             f"{len(not_found)} arch(s) are not in zc file {where} for dataset {dataset!r}, e.g. "
             f"{arch_label(not_found[0])}; pass missing='skip' or missing='add'")
     out = {top: per_ds} if layout == "old" else per_ds
+    if not overwrite:
+        _check_dst(src, Path(dst).expanduser(), name, _normalised(out, sp), sp)
     result.path = write_zc_json(dst, out, space=sp, indent=indent)
     return result
+
+
+def check_zc_destination(src: PathLike, dst: PathLike, name: str, *, space: str,
+                         layout: Optional[str] = None) -> None:
+    """Before scoring: raise as :func:`add_proxy_scores` would if ``dst`` may not be
+    replaced by a copy of ``src`` with proxy ``name`` set (``missing`` other than "add")."""
+    sp = canonical_space(space)
+    raw = read_zc_json(src)
+    if raw and layout == "current":
+        raw = to_current_layout(raw, sp)
+    _check_dst(src, Path(dst).expanduser(), name, _normalised(raw, sp), sp)
+
+
+def _check_dst(src: Any, dst: Path, name: str, new: Mapping[str, Any], space: str) -> None:
+    """Raise unless ``dst`` is absent, is ``src`` itself (an in-place update), or differs
+    from ``new`` in proxy ``name``'s scores only (the same command's earlier output)."""
+    if not dst.exists() or (isinstance(src, (str, os.PathLike)) and Path(src).expanduser().exists()
+                            and os.path.samefile(src, dst)):
+        return
+    try:
+        same = _without(read_zc_json(dst), name, space) == _without(new, name, space)
+    except ValueError:  # unreadable, or another layout: not an earlier copy
+        same = False
+    if not same:
+        raise OutputExistsError(f"{dst} already exists and is not an earlier copy of this source "
+                                f"with other {name!r} scores; choose another destination, or pass "
+                                "overwrite=True (--overwrite) to replace it (nothing was written)")
 
 
 def _val_acc(source: Any, arch: Any, dataset: str, space: str) -> float:
