@@ -1,12 +1,22 @@
 """What every report-writing script in scripts/ shares: the command that reproduces its
-report (named inside the report) and writing the file."""
+report (named inside the report) and writing the file.
+
+A report is written atomically, and replaces an existing file only when that file is the
+earlier output of the same command (the command each report names), so rerunning a
+report's own command refreshes it, while another command's default output path never
+overwrites it."""
 from __future__ import annotations
 
 import math
+import re
 import shlex
 import sys
 from pathlib import Path
 from typing import Optional, Sequence
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from swap_plugin.files import (OutputExistsError, atomic_write_bytes, atomic_write_text,  # noqa: E402
+                               read_json)
 
 
 def command_line(script: str, argv: Optional[Sequence[str]] = None) -> str:
@@ -48,11 +58,73 @@ def scoring_label(key: dict) -> str:
     return f"{network_label(key.get('build'))}; S={key.get('samples')}{side}"
 
 
-def write_report(path, lines: Sequence[str], echo: Optional[int] = None) -> Path:
-    """Write ``lines`` (one trailing newline) to ``path``, creating its folder; print the
-    first ``echo`` lines (all by default)."""
+_COMMAND = re.compile(r"python scripts/([\w.-]+\.py)[^`\n]*")
+
+
+def report_command(text: str, script: Optional[str] = None) -> Optional[str]:
+    """The first ``python scripts/NAME.py ...`` command named in ``text`` (of ``script``
+    NAME.py when given): the command a report says reproduces it."""
+    for m in _COMMAND.finditer(text):
+        if script is None or m.group(1) == script:
+            return m.group(0).rstrip(" .")
+    return None
+
+
+def check_report_target(path, text: str, any_args: bool = False) -> None:
+    """Refuse to replace ``path`` unless it is the earlier output of the very command that
+    wrote ``text`` (the first command ``text`` names; with ``any_args``, of the same script,
+    for scripts that check their runs' identity themselves) or already holds ``text``: a
+    report of another command, another script's file or a hand-written one is never
+    overwritten."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join(lines) + "\n")
+    if not path.exists():
+        return
+    old = path.read_text(encoding="utf-8", errors="replace")
+    if old == text:
+        return
+    new = report_command(text)
+    mine = report_command(old, _COMMAND.match(new).group(1)) if new else None
+    same = mine is not None and (any_args or mine == new)
+    if new is None or not same:
+        said = f"the report of `{mine}`" if mine else "no report of this script"
+        raise OutputExistsError(
+            f"{path} exists and holds {said}; this is `{new or 'a command it does not name'}`. "
+            "Write to another --out / --report, or move the file away first (nothing was written)")
+
+
+_WHAT = {"scores.json": "a NASLib-layout [config, results] pair of a correlation study",
+         ".key.json": "the scoring settings of a study's records",
+         "result.json": "the result of a search or training run"}
+
+
+def read_json_file(path) -> object:
+    """The JSON in ``path``; a cut, empty or garbled file raises an error naming it and
+    saying what to do (:func:`swap_plugin.files.read_json`)."""
+    name = Path(path).name
+    what = next((w for end, w in _WHAT.items() if name.endswith(end)), "JSON")
+    return read_json(path, what, "Rerun the command that wrote it (swap-nas correlate rewrites "
+                     "scores.json from its records), or restore it from a copy")
+
+
+def write_text_report(path, text: str, any_args: bool = False) -> Path:
+    """:func:`check_report_target`, then write ``text`` atomically (folder created)."""
+    check_report_target(path, text, any_args)
+    return atomic_write_text(path, text)
+
+
+def write_figure(fig, path, **savefig_kw) -> Path:
+    """``fig.savefig`` into memory, then written atomically (call after the report or CSV
+    it belongs to passed :func:`check_report_target`)."""
+    import io
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format=Path(path).suffix.lstrip(".") or "png", **savefig_kw)
+    return atomic_write_bytes(path, buf.getvalue())
+
+
+def write_report(path, lines: Sequence[str], echo: Optional[int] = None) -> Path:
+    """Write ``lines`` (one trailing newline) to ``path`` (:func:`write_text_report`);
+    print the first ``echo`` lines (all by default)."""
+    path = write_text_report(path, "\n".join(lines) + "\n")
     print("\n".join(lines if echo is None else lines[:echo]))
     return path

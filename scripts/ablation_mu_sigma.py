@@ -25,7 +25,8 @@ from scipy import stats
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from _report import command_line, produced_by, report_head, write_report  # noqa: E402
+from _report import (command_line, produced_by, read_json_file, report_head, write_figure,  # noqa: E402
+                     write_report, write_text_report)
 from swap_plugin.benchmarks import get_ground_truth  # noqa: E402
 from swap_plugin.studies.mu_sigma import auto_mu_sigma  # noqa: E402
 from swap_plugin.studies import RecordStore  # noqa: E402
@@ -69,10 +70,9 @@ def cross_validated(y, preds: np.ndarray, groups) -> tuple:
 
 def study_config(study_dir: Path) -> dict:
     """The study's settings, as ``swap-nas correlate`` stores them in every scores.json."""
-    import json
 
     for f in sorted(study_dir.glob("*/0/scores.json")):
-        return json.loads(f.read_text())[0]
+        return read_json_file(f)[0]
     return {}
 
 
@@ -132,7 +132,7 @@ def main(argv=None):
                  "mu_M,sigma_M,spearman_mean,spearman_std"]
         lines += [f"{mu},{sg},{table[i, j].mean():.4f},{table[i, j].std():.4f}"
                   for i, mu in enumerate(mus) for j, sg in enumerate(sigmas)]
-        (res / f"ablation_mu_sigma_{name}.csv").write_text("\n".join(lines) + "\n")
+        write_text_report(res / f"ablation_mu_sigma_{name}.csv", "\n".join(lines) + "\n")
         import matplotlib
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
@@ -148,7 +148,7 @@ def main(argv=None):
         ax.set_title(f"Ψ' Spearman, {space} {dataset}" + (f" ({source} archs)" if source else ""))
         fig.colorbar(im)
         fig.tight_layout()
-        fig.savefig(res / f"ablation_mu_sigma_{name}.png", dpi=130)
+        write_figure(fig, res / f"ablation_mu_sigma_{name}.png", dpi=130)
         plt.close(fig)
         best = np.unravel_index(table.mean(-1).argmax(), table.shape[:2])
         print(f"{name}: best μ={mus[best[0]]} σ={sigmas[best[1]]} ρ={table.mean(-1).max():.3f}")

@@ -14,7 +14,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from _report import command_line  # noqa: E402
+from _report import command_line, write_figure, write_text_report  # noqa: E402
 from swap_plugin.studies import StudyConfig, run_study  # noqa: E402
 
 
@@ -41,7 +41,7 @@ def main(argv=None):
     cmd = command_line(__file__, argv)
     lines = [f"# written by: {cmd}", "input_size,activation_patterns_A,swap_psi,reg_swap_psi_prime"]
     lines += [f"{r[0]},{r[1]:.4f},{r[2]:.4f},{r[3]:.4f}" for r in rows]
-    (res / "ablation_table3.csv").write_text("\n".join(lines) + "\n")
+    write_text_report(res / "ablation_table3.csv", "\n".join(lines) + "\n")
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -53,7 +53,7 @@ def main(argv=None):
     ax.set_title(f"Table 3 ablation, {a.n} archs, S={a.samples}")
     ax.legend()
     fig.tight_layout()
-    fig.savefig(res / "ablation_table3.png", dpi=130)
+    write_figure(fig, res / "ablation_table3.png", dpi=130)
     print("\n".join(lines))
 
 

@@ -22,7 +22,9 @@ from pathlib import Path
 
 import torch
 
-from swap_plugin.data import load_batch
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _report import write_text_report  # noqa: E402  (puts this checkout first on sys.path)
+from swap_plugin.data import load_batch  # noqa: E402
 from swap_plugin.metric import SwapScorer, naive_swap_score
 from swap_plugin.metric.init import gaussian_init_
 from swap_plugin.spaces import get_space
@@ -193,8 +195,7 @@ def main(argv=None):
         f"| swap_plugin, repeats in a loop | {d_loop:.3f} | {d_naive / d_loop:.1f}× |",
         f"| swap_plugin, repeats batched (vmap) | {d_ours:.3f} | {d_naive / d_ours:.1f}× |", "",
     ]
-    Path(a.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(a.out).write_text("\n".join(lines))
+    write_text_report(a.out, "\n".join(lines))
     print("\n".join(lines))
 
 

@@ -25,6 +25,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from _report import write_text_report  # noqa: E402
 from swap_plugin.train import get_protocol  # noqa: E402
 from swap_plugin.train.datasets import AugmentedDataset, EpochSampler, make_transforms, read_split  # noqa: E402
 from swap_plugin.train.genotype import load_genotype  # noqa: E402
@@ -135,9 +136,7 @@ def main(argv=None) -> int:
         "Evaluation passes (10,000 test images per epoch, forward only) are not included.",
         "",
     ]
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text("\n".join(lines))
+    write_text_report(args.out, "\n".join(lines))
     print("\n".join(lines))
     return 0
 

@@ -22,6 +22,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _report import atomic_write_text, write_text_report  # noqa: E402
 VERSIONS = ("import sys, torch, numpy, scipy, pandas; print(sys.version.split()[0], torch.__version__, "
             "numpy.__version__, scipy.__version__, pandas.__version__)")
 
@@ -39,7 +41,7 @@ def prepare(python: str, venv: Path, torch_spec: str) -> None:
     pip = [str(venv_python(venv)), "-m", "pip", "install", "-q"]
     subprocess.run(pip + [torch_spec], check=True)
     subprocess.run(pip + ["-e", f"{ROOT}[dev]"], check=True)
-    marker.write_text(torch_spec)
+    atomic_write_text(marker, torch_spec)
 
 
 def run_suite(venv: Path, data_dir: str) -> dict:
@@ -98,11 +100,11 @@ def main(argv=None) -> int:
         print(f"[{python}] running the test suite", flush=True)
         rec = run_suite(venv, a.data_dir)
         print(f"[{python}] {rec['summary']}", flush=True)
-        done.write_text(json.dumps(rec, indent=1))
+        atomic_write_text(done, json.dumps(rec, indent=1))
         records.append(rec)
     command = "python scripts/check_python_versions.py --python " + " ".join(a.python)
     out = ROOT / a.out if not Path(a.out).is_absolute() else Path(a.out)
-    out.write_text(report(records, command))
+    write_text_report(out, report(records, command))
     print(out.read_text())
     return 0 if all(r["returncode"] == 0 for r in records) else 1
 

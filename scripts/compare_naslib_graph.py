@@ -19,7 +19,6 @@ The ρ difference gets a paired bootstrap interval over archs (seeded).
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
@@ -29,7 +28,8 @@ from scipy import stats
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from _report import produced_by, read_commands, report_head, scoring_label, write_report  # noqa: E402
+from _report import (produced_by, read_commands, read_json_file, report_head, scoring_label,  # noqa: E402
+                     write_report)
 from swap_plugin.benchmarks.zc_json import load_zc_json  # noqa: E402
 from swap_plugin.spaces import get_space  # noqa: E402
 from swap_plugin.studies import RecordStore, bootstrap_spearman  # noqa: E402
@@ -59,7 +59,7 @@ def scoring_setup(records_path: str) -> str:
     key = Path(records_path).with_suffix(".key.json")
     if not key.exists():
         return "?"
-    k = json.loads(key.read_text())
+    k = read_json_file(key)
     images = f", {k['images']} images" if k.get("images") else ""
     return scoring_label(k) + images
 

@@ -16,7 +16,6 @@ against the paper's regularised SWAP-Score:
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
@@ -25,7 +24,8 @@ from scipy.stats import spearmanr
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from _report import produced_by, read_commands, report_head, scoring_label, write_report  # noqa: E402
+from _report import (produced_by, read_commands, read_json_file, report_head, scoring_label,  # noqa: E402
+                     write_report)
 from correlation_report import PAPER_REG_SWAP  # noqa: E402
 from swap_plugin.studies import spearman_interval  # noqa: E402
 
@@ -63,7 +63,7 @@ def collect(roots, seed: int) -> dict:
             proxy = f.parent.parent.name
             if proxy not in PROXIES:
                 continue
-            conf, res = json.loads(f.read_text())
+            conf, res = read_json_file(f)
             sample = SAMPLES.get(conf.get("gt_source"), conf.get("gt_source"))
             inits = f", {conf['repeats']} {conf['init']} inits" if conf.get("init") else ""
             setup = scoring_label(conf) + inits

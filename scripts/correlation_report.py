@@ -10,7 +10,6 @@ NAS-Bench-Suite-Zero files in SWAP_DATA_DIR — ours beside the 13 NB-Suite-Zero
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -18,7 +17,8 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from _report import command_line, network_label, produced_by, read_commands  # noqa: E402
+from _report import (command_line, network_label, produced_by, read_commands, read_json_file,  # noqa: E402
+                     write_report)
 from swap_plugin.proxies import ENSEMBLE_MEMBERS  # noqa: E402
 
 # Paper (ICLR 2024) Fig. 4, regularised SWAP-Score, as ranges given in our brief
@@ -38,7 +38,7 @@ def collect(root: Path):
     for f in sorted(root.glob("correlation/*/*/*/*/scores.json")):
         proxy, seed = f.parent.parent.name, f.parent.name
         dataset, space = f.parent.parent.parent.name, f.parent.parent.parent.parent.name
-        conf, res = json.loads(f.read_text())
+        conf, res = read_json_file(f)
         out[(space, dataset)][proxy][int(seed)] = (res["spearman"], res.get("query_time"), res.get("n"), conf)
     return out
 
@@ -55,7 +55,7 @@ def ensemble_members(root: Path) -> list:
     with (each study's resume key names them)."""
     found = []
     for f in sorted(root.glob("correlation/*/*/records_seed*.key.json")):
-        m = tuple(json.loads(f.read_text()).get("ensemble_members") or ())
+        m = tuple(read_json_file(f).get("ensemble_members") or ())
         if m and m not in found:
             found.append(m)
     return found
@@ -145,9 +145,7 @@ def main(argv=None):
               "- 15625 archs: the whole NB201 space, every seed one draw of weights and image batch; AZ-NAS's "
               "figures are full-space too. results/explore_full_space_in16.md reads the same records for the "
               "top of the ranking.", ""]
-    Path(a.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(a.out).write_text("\n".join(lines) + "\n")
-    print("\n".join(lines))
+    write_report(a.out, lines)
 
 
 if __name__ == "__main__":

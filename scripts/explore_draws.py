@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import json
 import sys
 from pathlib import Path
 
@@ -24,7 +23,8 @@ from scipy.stats import spearmanr
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from _report import produced_by, read_commands, report_head, scoring_label, write_report  # noqa: E402
+from _report import (produced_by, read_commands, read_json_file, report_head, scoring_label,  # noqa: E402
+                     write_report)
 from swap_plugin.benchmarks import get_ground_truth  # noqa: E402
 from swap_plugin.metric import regulariser  # noqa: E402
 from swap_plugin.metric.params import SIZE_UNITS  # noqa: E402
@@ -39,7 +39,7 @@ def study_draws(study: Path):
     seeds = sorted(int(p.parent.name) for p in study.glob("swap/*/scores.json"))
     if len(seeds) < 2:
         return None
-    conf, _ = json.loads((study / "swap" / str(seeds[0]) / "scores.json").read_text())
+    conf, _ = read_json_file(study / "swap" / str(seeds[0]) / "scores.json")
     gt = get_ground_truth(conf["space"], conf["dataset"], source=conf.get("gt_source"))
     archs = sample_archs(gt, conf["dataset"], conf["n"], seeds[0])
     if any(sample_archs(gt, conf["dataset"], conf["n"], s) != archs for s in seeds[1:]):

@@ -46,7 +46,8 @@ from tqdm import tqdm
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from _report import report_head, write_report  # noqa: E402
+from _report import (OutputExistsError, atomic_write_text, read_json_file, report_head,  # noqa: E402
+                     write_report)
 from swap_plugin.benchmarks import NB201_TEST_COLUMNS, get_ground_truth  # noqa: E402
 from swap_plugin.metric import regulariser  # noqa: E402
 from swap_plugin.proxies import ENSEMBLE_MEMBERS, PROXIES, log_rank_ensemble  # noqa: E402
@@ -78,7 +79,7 @@ def rho(values, y) -> float:
 
 def study_of(records: Path) -> StudyConfig:
     """The scoring settings of a study's records file (from its resume key)."""
-    key = json.loads(records.with_name(records.name.replace(".jsonl", ".key.json")).read_text())
+    key = read_json_file(records.with_name(records.name.replace(".jsonl", ".key.json")))
     key.pop("ensemble_members", None)
     return StudyConfig.from_dict(key)
 
@@ -158,11 +159,19 @@ def write_scores_json(root: Path, ds: str, seed: int, y, ensemble, n: int) -> Pa
     """The ensemble's correlations in NASLib's layout, for ``swap-nas heatmap``:
     ``root/correlation/nb201/{ds}/swap_ensemble/{seed}/scores.json``."""
     path = root / "correlation" / "nb201" / ds / "swap_ensemble" / str(seed) / "scores.json"
-    path.parent.mkdir(parents=True, exist_ok=True)
+    written_by = "scripts/explore_ensemble.py"
+    if path.exists():  # a `swap-nas correlate` study's own swap_ensemble file is never replaced
+        try:
+            old = json.loads(path.read_text())[0].get("written_by")
+        except (ValueError, IndexError, AttributeError, UnicodeDecodeError):
+            old = None
+        if old != written_by:
+            raise OutputExistsError(f"{path} exists and was not written by {written_by}; pass "
+                                    "another --scores-out, or move it away (nothing was written)")
     config = {"space": "nb201", "search_space": "nb201", "dataset": ds, "predictor": "swap_ensemble",
               "ensemble_members": list(ENSEMBLE_MEMBERS), "seed": seed, "n": n, "test_size": n,
-              "samples": STUDY.samples, "metric": "val_accuracy", "written_by": "scripts/explore_ensemble.py"}
-    path.write_text(json.dumps([config, correlations(y, ensemble)]) + "\n")
+              "samples": STUDY.samples, "metric": "val_accuracy", "written_by": written_by}
+    atomic_write_text(path, json.dumps([config, correlations(y, ensemble)]) + "\n")
     return path
 
 

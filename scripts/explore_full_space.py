@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import json
 import sys
 from pathlib import Path
 
@@ -36,7 +35,7 @@ from tqdm import tqdm
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from _report import produced_by, read_commands, report_head, write_report  # noqa: E402
+from _report import produced_by, read_commands, read_json_file, report_head, write_report  # noqa: E402
 from swap_plugin.benchmarks import NB201_TEST_COLUMNS, get_ground_truth  # noqa: E402
 from swap_plugin.search.evolution import Evolution, EvolutionConfig  # noqa: E402
 from swap_plugin.spaces import get_space  # noqa: E402
@@ -118,7 +117,7 @@ def main(argv=None) -> int:
         f"against `val_accuracy`; test: `{col}` (%)."
         + (" ImageNet16-120 is scored on the stand-in images." if ds == "ImageNet16-120" else "")]
     lines += correlation_section(fields, val, a.mus) + top_section(fields, test, a.mus)
-    result = json.loads(a.search.read_text()) if a.search else {"settings": {}}
+    result = read_json_file(a.search) if a.search else {"settings": {}}
     if a.search:
         lines += search_section(a.search.name, result, ds, fields, test, where)
     if a.simulate_cycles:

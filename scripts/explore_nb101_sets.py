@@ -31,7 +31,7 @@ from scipy import stats
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from _report import produced_by, read_commands, report_head, write_report  # noqa: E402
+from _report import produced_by, read_commands, read_json_file, report_head, write_report  # noqa: E402
 from swap_plugin.benchmarks import get_ground_truth  # noqa: E402
 from swap_plugin.paths import data_file  # noqa: E402
 from swap_plugin.proxies import ENSEMBLE_MEMBERS  # noqa: E402
@@ -83,7 +83,7 @@ def member_means(runs: Sequence[str]) -> Dict[tuple, float]:
     space, rhos = get_space("nb101"), {}
     for root in runs:
         for f in sorted(Path(root).glob("correlation/nb101/cifar10/swap_ensemble/*/scores.json")):
-            conf, _ = json.loads(f.read_text())
+            conf, _ = read_json_file(f)
             gt = get_ground_truth("nb101", "cifar10", source=conf.get("gt_source"))
             archs = sample_archs(gt, "cifar10", conf["n"], conf["seed"])
             store = RecordStore(f.parents[2] / f"records_seed{conf['seed']}.jsonl")

@@ -25,7 +25,7 @@ from tqdm import tqdm
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from _report import report_head  # noqa: E402
+from _report import report_head, write_text_report  # noqa: E402
 from swap_plugin import SwapScorer  # noqa: E402
 from swap_plugin.benchmarks import NB201_TEST_COLUMNS, get_ground_truth  # noqa: E402
 from swap_plugin.data import load_batch  # noqa: E402
@@ -129,8 +129,7 @@ def main(argv=None) -> int:
                         "noise, which of them a search returns is decided by the draw, not by the proxy; "
                         "averaging draws converges to the winner of the mean, which need not be the most "
                         "accurate arch.", ""]
-    a.out.parent.mkdir(parents=True, exist_ok=True)
-    a.out.write_text("\n".join(lines))
+    write_text_report(a.out, "\n".join(lines))
     print(f"wrote {a.out}")
     return 0
 

@@ -98,8 +98,9 @@ def main(argv=None) -> dict:
         result["test_accuracy"] = trainer.evaluate(resume_from="", dataset_api=dataset_api)
     else:
         logger.info(f"final architecture {result['arch']} (no dataset_api: test accuracy not queried)")
-    with open(os.path.join(config.save, "final_architecture.json"), "w") as f:
-        json.dump(result, f, indent=1, default=float)
+    from swap_plugin.files import atomic_write_json
+
+    atomic_write_json(os.path.join(config.save, "final_architecture.json"), result, indent=1, default=float)
     return result
 
 

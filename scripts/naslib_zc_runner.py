@@ -152,11 +152,16 @@ def proxy_scores(config, keys: Sequence[str], proxy: str, loader=None) -> Dict[s
 
 
 def add_scores_to_copy(config, src: str, dst: str, proxy: str, limit: Optional[int] = None,
-                       loader=None) -> List[str]:
+                       loader=None, overwrite: bool = False) -> List[str]:
     """Score ``limit`` (seeded choice; None = all) archs of ``src``'s ``config.dataset`` and
-    write a copy to ``dst`` with ``proxy`` added (current layout). Returns the scored keys."""
-    from swap_plugin.benchmarks import add_proxy_scores
+    write a copy to ``dst`` with ``proxy`` added (current layout). Returns the scored keys.
+    An existing ``dst`` that is not an earlier copy of ``src`` is replaced only with
+    ``overwrite`` (:func:`swap_plugin.benchmarks.add_proxy_scores`)."""
+    from swap_plugin.benchmarks import add_proxy_scores, check_zc_destination
 
+    space = SPACES.get(config.search_space, config.search_space)
+    if not overwrite:  # before minutes of scoring, not after
+        check_zc_destination(src, dst, proxy, space=space, layout="current")
     zc = load_zc_api(src, config.search_space, config.dataset)
     keys = sorted(zc)
     if limit is not None and limit < len(keys):
@@ -164,8 +169,7 @@ def add_scores_to_copy(config, src: str, dst: str, proxy: str, limit: Optional[i
         keys = [keys[i] for i in sorted(idx)]
     scores = proxy_scores(config, keys, proxy, loader)
     add_proxy_scores(src, dst, proxy, {k: v for k, v in scores.items()},
-                     space=SPACES.get(config.search_space, config.search_space),
-                     dataset=config.dataset, layout="current")
+                     space=space, dataset=config.dataset, layout="current", overwrite=overwrite)
     return keys
 
 
@@ -176,6 +180,9 @@ def parse(argv=None):
     p.add_argument("--add-scores", default=None, metavar="DST",
                    help="write a copy of the zc json with the predictor's scores to DST")
     p.add_argument("--limit", type=int, default=None, help="with --add-scores: score N archs")
+    p.add_argument("--overwrite", action="store_true",
+                   help="with --add-scores: replace DST even when it is not an earlier copy of --zc-json "
+                        "(without it such a file is left alone and nothing is written)")
     p.add_argument("--use-zc-api", action="store_true", help="read predictions from the zc json")
     p.add_argument("--naslib-loaders", action="store_true",
                    help="always use NASLib's get_train_val_loaders (needs its dataset files)")
@@ -188,6 +195,7 @@ def main(argv=None) -> dict:
     from naslib.utils import setup_logger
 
     import swap_plugin.naslib as sn
+    from swap_plugin.files import atomic_write_json
 
     ours, rest = parse(argv)
     config = utils.get_config_from_args(args=utils.parse_args(args=rest), config_type="zc")
@@ -209,7 +217,7 @@ def main(argv=None) -> dict:
             if zc_path is None:
                 raise SystemExit("--add-scores needs --zc-json (the file to copy)")
             scored_keys = add_scores_to_copy(config, zc_path, ours.add_scores, config.predictor,
-                                             ours.limit)
+                                             ours.limit, overwrite=ours.overwrite)
             zc_path, use_zc_api = ours.add_scores, True
         zc_api = load_zc_api(zc_path, config.search_space, config.dataset)
 
@@ -240,8 +248,7 @@ def main(argv=None) -> dict:
     log.info("dataset: {}, predictor: {}, spearman {:.4f}, kendalltau {:.4f} (n={})".format(
         config.dataset, config.predictor, results["spearman"], results["kendalltau"], len(xtest)))
     cfg_plain = json.loads(json.dumps(config, default=str))
-    with open(os.path.join(config.save, "scores.json"), "w") as f:
-        json.dump([cfg_plain, results], f, default=float)
+    atomic_write_json(os.path.join(config.save, "scores.json"), [cfg_plain, results], default=float)
     return results
 
 

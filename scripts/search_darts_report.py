@@ -11,7 +11,6 @@ with the benchmark accuracy, plus the genotypes found by the size-control search
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from pathlib import Path
@@ -23,7 +22,7 @@ from tqdm import tqdm
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from _report import command_line, write_report  # noqa: E402
+from _report import command_line, read_json_file, write_report  # noqa: E402
 from swap_plugin.benchmarks import get_ground_truth  # noqa: E402
 from swap_plugin.data import load_batch  # noqa: E402
 from swap_plugin.metric import SwapScorer  # noqa: E402
@@ -74,7 +73,7 @@ def main(argv=None):
         lines += ["## Genotypes found by SWAP-NAS (size-control runs)", "",
                   "| μ=σ (K) | seed | eval params (M, C=36, 20 cells) | search s | genotype |", "|---:|---:|---:|---:|---|"]
         for f in found:
-            r = json.loads(f.read_text())
+            r = read_json_file(f)
             lines.append(f"| {r['mu']} | {r['seed']} | {r['eval_params_M']:.3f} | {r['search_seconds']:.0f} | `{r['genotype']}` |")
     write_report(a.out, lines, echo=12)
 

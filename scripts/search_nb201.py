@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import time
 from pathlib import Path
@@ -48,7 +47,9 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from _report import write_text_report  # noqa: E402
 from swap_plugin.benchmarks import NB201_TEST_COLUMNS, get_ground_truth  # noqa: E402
+from swap_plugin.files import OutputExistsError, atomic_write_json, read_json, settings_diff  # noqa: E402
 from swap_plugin.metric import regulariser  # noqa: E402
 from swap_plugin.search.evolution import Evolution, EvolutionConfig  # noqa: E402
 from swap_plugin.spaces import get_space  # noqa: E402
@@ -72,13 +73,19 @@ class ScoreCache:
         if path is not None and path.exists():
             text = path.read_text()
             self._cut = bool(text) and not text.endswith("\n")
-            for line in text.splitlines():
+            skipped = []
+            for no, line in enumerate(text.splitlines(), 1):
                 try:
                     r = json.loads(line)
                     key = (r["dataset"], int(r.get("init_seed", 0)), tuple(r["arch"]))
                     self.data[key] = (float(r["swap"]), float(r["params"]), float(r["seconds"]))
-                except (json.JSONDecodeError, KeyError):  # a line cut by a kill, or an old format
-                    continue
+                except (json.JSONDecodeError, KeyError, TypeError, ValueError):  # cut by a kill, old format
+                    if line.strip():
+                        skipped.append(no)
+            if skipped:  # left in the file (nothing is deleted); those archs are scored again
+                print(f"warning: {path}: skipped unreadable line(s) {', '.join(map(str, skipped[:10]))}"
+                      + (f" and {len(skipped) - 10} more" if len(skipped) > 10 else ""),
+                      file=sys.stderr, flush=True)
 
     def get(self, dataset: str, arch, init_seed: int = 0) -> Optional[Tuple[float, float, float]]:
         return self.data.get((dataset, init_seed, tuple(arch)))
@@ -103,7 +110,9 @@ class ScoreCache:
         key_file = study_dir(cfg) / f"records_seed{init_seed}.key.json"
         if not key_file.exists():
             return 0
-        key, want = json.loads(key_file.read_text()), json.loads(json.dumps(cfg.scoring_key()))
+        key = read_json(key_file, "the scoring settings of the study's records",
+                        "Restore it, or pass another --from-study")
+        want = json.loads(json.dumps(cfg.scoring_key()))
         if key != want:
             raise ValueError(f"{key_file.parent} was scored with {key}, not with this search's settings {want}")
         n = 0
@@ -415,12 +424,15 @@ def main(argv=None) -> int:
         settings.update(fitness="ensemble", reference=args.reference)
         members = RecordStore(out.with_suffix(".members.jsonl"))
     rows: List[dict] = []
-    if rows_path.exists():
-        saved = json.loads(rows_path.read_text())
-        if saved.get("settings") == settings:
-            rows = saved["rows"]
-        else:
-            print(f"{rows_path}: other settings, starting over", flush=True)
+    if rows_path.exists():  # the finished searches of an earlier run: resume, never replace
+        saved = read_json(rows_path, "the rows of an earlier search_nb201.py run",
+                          "Restore it, or pass another --out (nothing was deleted)")
+        diff = settings_diff(saved.get("settings"), settings)
+        if diff:
+            raise OutputExistsError(f"{rows_path} holds searches run with other settings "
+                                    f"({'; '.join(diff)}); pass another --out, or the same settings "
+                                    "to resume them (nothing was written)")
+        rows = saved["rows"]
     cache = ScoreCache(cache_path)
     seeds = list(range(args.first_seed, args.first_seed + args.seeds))
     if args.from_study is not None:
@@ -444,16 +456,13 @@ def main(argv=None) -> int:
             print(f"seed {seed} {ds}: E={row['evaluations']} swap={row['swap_nas']['test']:.2f} "
                   f"rs={row['random_regswap']['test']:.2f} re={row['re_val_acc']['test']:.2f} "
                   f"({time.time() - t0:.0f}s)", flush=True)
-            out.parent.mkdir(parents=True, exist_ok=True)
-            tmp = rows_path.with_suffix(".json.tmp")
-            tmp.write_text(json.dumps({"settings": settings, "rows": rows}, indent=1))
-            os.replace(tmp, rows_path)
+            atomic_write_json(rows_path, {"settings": settings, "rows": rows}, indent=1)
             done = {(r["seed"], r["dataset"]) for r in rows}
             complete = all((s, d) in done for s in seeds for d in args.datasets)
             sel = [r for r in rows if r["seed"] in seeds and r["dataset"] in args.datasets]
-            out.write_text(summarise(sel, args.datasets, gt, args, command, complete))
+            write_text_report(out, summarise(sel, args.datasets, gt, args, command, complete), any_args=True)
     sel = [r for r in rows if r["seed"] in seeds and r["dataset"] in args.datasets]
-    out.write_text(summarise(sel, args.datasets, gt, args, command, True))
+    write_text_report(out, summarise(sel, args.datasets, gt, args, command, True), any_args=True)
     print(f"wrote {out}")
     return 0
 

@@ -27,6 +27,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from _report import atomic_write_text, read_json_file, write_text_report  # noqa: E402
 from swap_plugin.benchmarks import NB201_TEST_COLUMNS, get_ground_truth  # noqa: E402
 
 DATASETS = ("cifar10", "cifar100", "ImageNet16-120")
@@ -57,8 +58,8 @@ def main(argv=None) -> int:
                 cmd = [sys.executable, str(ROOT / "scripts" / "naslib_nas_runner.py"), "--config-file", a.config,
                        "seed", str(seed), "dataset", ds, "out_dir", str(a.runs), *extra]
                 subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-                (run_dir / "wall_seconds.txt").write_text(f"{time.time() - t0:.1f}\n")
-            r = json.loads(final.read_text())
+                atomic_write_text(run_dir / "wall_seconds.txt", f"{time.time() - t0:.1f}\n")
+            r = read_json_file(final)
             wall = float((run_dir / "wall_seconds.txt").read_text()) if (run_dir / "wall_seconds.txt").exists() else float("nan")
             test = gt.lookup(tuple(r["arch"]), ds, TEST_COLUMN[ds])
             rows.append((ds, seed, tuple(r["arch"]), r["evaluations"], test, wall))
@@ -79,8 +80,7 @@ def main(argv=None) -> int:
         found = ", ".join(sorted({"".join(map(str, r[2])) for r in rs}))
         lines.append(f"| {ds} | {len(rs)} | {np.mean([r[3] for r in rs]):.1f} | {t.mean():.2f} ± {t.std():.2f} | "
                      f"{np.nanmean([r[5] for r in rs]):.0f} | {found} |")
-    a.out.parent.mkdir(parents=True, exist_ok=True)
-    a.out.write_text("\n".join(lines) + "\n")
+    write_text_report(a.out, "\n".join(lines) + "\n")
     search = yaml.safe_load(Path(a.config).read_text())["search"]
     search.update({k.split(".", 1)[1]: yaml.safe_load(v) for k, v in zip(extra[::2], extra[1::2])
                    if k.startswith("search.")})
@@ -90,7 +90,7 @@ def main(argv=None) -> int:
                            "ensemble_reference": search.get("ensemble_reference", 200)},
               "rows": [{"seed": r[1], "dataset": r[0], "arch": list(r[2]), "evaluations": r[3], "test": r[4],
                         "wall_seconds": r[5]} for r in rows]}
-    a.out.with_suffix(".json").write_text(json.dumps(record, indent=1) + "\n")
+    atomic_write_text(a.out.with_suffix(".json"), json.dumps(record, indent=1) + "\n")
     print("\n".join(lines))
     return 0
 

@@ -9,7 +9,6 @@ Reads the per-seed JSONs those scripts write beside their markdown reports; runs
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
@@ -18,7 +17,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from _report import report_head, write_report  # noqa: E402
+from _report import read_json_file, report_head, write_report  # noqa: E402
 
 # the targets: mean test accuracy (%) of the found arch over 10 seeds
 TARGETS = {"cifar10": 93.5, "cifar100": 71.0, "ImageNet16-120": 45.0}
@@ -43,7 +42,7 @@ def _fitness(s: dict) -> str:
 
 
 def standalone_rows(path: Path) -> list:
-    d = json.loads(path.read_text())
+    d = read_json_file(path)
     s = d["settings"]
     budget = f"{s['population_size']} + {s['cycles']} cycles"
     draws = "own per seed" if s.get("init_per_seed") else "one, shared"
@@ -59,7 +58,7 @@ def standalone_rows(path: Path) -> list:
 
 
 def trainer_rows(path: Path) -> list:
-    d = json.loads(path.read_text())
+    d = read_json_file(path)
     s = d["settings"]
     budget = f"{s['population_size']} + {s['epochs'] - 1} cycles"
     out = []

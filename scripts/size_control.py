@@ -9,7 +9,6 @@ results/size_control.png: Spearman(μ, evaluation-size parameters, C=36 / 20 cel
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
@@ -19,7 +18,7 @@ from scipy import stats
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from _report import command_line  # noqa: E402
+from _report import command_line, read_json_file, write_figure, write_text_report  # noqa: E402
 from swap_plugin.search import SearchConfig, run_search  # noqa: E402
 
 
@@ -37,7 +36,7 @@ def main(argv=None):
         for seed in range(a.runs):
             out = Path(a.out) / f"mu{mu}_seed{seed}"
             res = out / "result.json"
-            r = json.loads(res.read_text()) if res.exists() else run_search(
+            r = read_json_file(res) if res.exists() else run_search(
                 SearchConfig(mu=mu, sigma=mu, seed=seed, out=str(out)), progress=False)
             rows.append((mu, seed, r["eval_params_M"], r["search_seconds"], r["genotype"]))
             print(f"μ=σ={mu} K seed {seed}: {r['eval_params_M']:.3f} M eval params, {r['search_seconds']:.0f} s", flush=True)
@@ -59,7 +58,7 @@ def main(argv=None):
     lines += [f"| {m} | {sd} | {p:.3f} | `{g}` |" for m, sd, p, _, g in rows]
     res_dir = Path(a.results)
     res_dir.mkdir(parents=True, exist_ok=True)
-    (res_dir / "size_control.md").write_text("\n".join(lines) + "\n")
+    write_text_report(res_dir / "size_control.md", "\n".join(lines) + "\n")
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -72,7 +71,7 @@ def main(argv=None):
     ax.set_title(f"SWAP-NAS model-size control, Spearman {rho:.2f}")
     ax.legend()
     fig.tight_layout()
-    fig.savefig(res_dir / "size_control.png", dpi=130)
+    write_figure(fig, res_dir / "size_control.png", dpi=130)
     print("\n".join(lines[:8]))
 
 

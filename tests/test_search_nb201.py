@@ -103,6 +103,12 @@ def test_main_end_to_end_with_real_scores_and_resume(gt, tmp_path):
     assert sn201.main(argv) == 0  # resumed: nothing recomputed
     assert len(out.with_suffix(".scores.jsonl").read_text().splitlines()) == n_lines
     assert json.loads(out.with_suffix(".json").read_text())["rows"] == rows
+    # other settings into the same --out: the finished searches are kept, not started over
+    before = out.with_suffix(".json").read_bytes()
+    with pytest.raises(FileExistsError, match=r"holds searches run with other settings \(cycles: 1 \(stored\) "
+                                              r"vs 2 \(now\)\); pass another --out"):
+        sn201.main([*argv[:argv.index("--cycles") + 1], "2", *argv[argv.index("--cycles") + 2:]])
+    assert out.with_suffix(".json").read_bytes() == before
 
 
 def test_real_fitness_is_deterministic_per_arch(tmp_path):
