@@ -29,11 +29,15 @@ def test_store_ignores_a_torn_last_line(tmp_path):
     with open(tmp_path / "r.jsonl", "a") as fh:
         fh.write('{"key": "c", "v"')  # kill -9 mid-write (or a writer still busy)
     size = (tmp_path / "r.jsonl").stat().st_size
-    again = RecordStore(tmp_path / "r.jsonl")
+    with pytest.warns(UserWarning, match=r"r.jsonl: skipped line 3 \(cut off at the end of the file\)"):
+        again = RecordStore(tmp_path / "r.jsonl")
     assert len(again) == 2 and "c" not in again and again.get("b")["v"] == 2
     assert (tmp_path / "r.jsonl").stat().st_size == size  # reading changes nothing
-    again.append({"key": "c", "v": 3})
+    with pytest.warns(UserWarning, match="moved line 3"):
+        again.append({"key": "c", "v": 3})
     assert [json.loads(l)["key"] for l in open(tmp_path / "r.jsonl")] == ["a", "b", "c"]
+    (side,) = tmp_path.glob("r.jsonl.unreadable-*")  # the torn tail is kept aside, not deleted
+    assert side.read_text() == '{"key": "c", "v"\n'
 
 
 def test_correlations_match_scipy_and_naslib_keys():
