@@ -113,11 +113,12 @@ def test_wheel_installed_elsewhere_reads_the_same_configs_as_the_checkout(tmp_pa
     wheels, fresh, elsewhere = tmp_path / "wheels", tmp_path / "fresh", tmp_path / "elsewhere"
     elsewhere.mkdir()
     env = _clean_env()
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation",
-                    "-w", str(wheels), str(src)], check=True, capture_output=True, env=env, cwd=elsewhere)
-    wheel = next(wheels.glob("swap_plugin-*.whl"))
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(fresh), str(wheel)],
-                   check=True, capture_output=True, env=env, cwd=elsewhere)
+    for step in (["wheel", "--no-build-isolation", "-w", str(wheels), str(src)],
+                 ["install", "--target", str(fresh), "WHEEL"]):
+        step = [str(next(wheels.glob("swap_plugin-*.whl"))) if a == "WHEEL" else a for a in step]
+        r = subprocess.run([sys.executable, "-m", "pip", step[0], "-q", "--no-deps", *step[1:]], capture_output=True,
+                           text=True, env=env, cwd=elsewhere)
+        assert r.returncode == 0, f"pip {step[0]}: {r.stderr}"
     installed = _dump(sys.executable, {**env, "PYTHONPATH": str(fresh)}, elsewhere)
     checkout = _dump(sys.executable, {**env, "PYTHONPATH": str(ROOT)}, elsewhere)
 
