@@ -2,6 +2,8 @@ from pathlib import Path
 
 from setuptools import find_packages, setup
 
+CONFIG_PACKAGES = ["swap_plugin.configs", "swap_plugin.configs.naslib"]
+
 setup(
     name="swap_plugin",
     version="0.1.0",
@@ -11,7 +13,11 @@ setup(
     long_description_content_type="text/markdown",
     license="Apache-2.0",
     python_requires=">=3.10",
-    packages=find_packages(include=["swap_plugin", "swap_plugin.*"]),
+    # configs/ stays at the top level and is shipped inside the package as swap_plugin.configs
+    # (the same files in editable and wheel installs: swap_plugin.studies.config.config_dir)
+    packages=find_packages(include=["swap_plugin", "swap_plugin.*"]) + CONFIG_PACKAGES,
+    package_dir={"swap_plugin.configs": "configs"},
+    package_data={p: ["*.yaml"] for p in CONFIG_PACKAGES},
     install_requires=[
         "torch>=2.1",
         "numpy>=1.23",

@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from _report import command_line, write_figure, write_text_report  # noqa: E402
-from swap_plugin.studies import StudyConfig, run_study  # noqa: E402
+from swap_plugin.studies import StudyConfig, config_path, run_study  # noqa: E402
 
 
 def main(argv=None):
@@ -30,7 +30,7 @@ def main(argv=None):
     a = ap.parse_args(argv)
     rows = []
     for size in a.sizes:
-        cfg = StudyConfig.from_yaml(ROOT / "configs" / "nb201.yaml", dataset="cifar10", n=a.n, seeds=[a.seed],
+        cfg = StudyConfig.from_yaml(config_path("nb201"), dataset="cifar10", n=a.n, seeds=[a.seed],
                                     samples=a.samples, input_size=size, workers=a.workers,
                                     out=f"{a.out}/size{size}",
                                     proxies=["activation_patterns", "swap", "reg_swap"])

@@ -22,12 +22,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from _report import command_line, write_report  # noqa: E402
-from swap_plugin.studies import StudyConfig, run_study  # noqa: E402
+from swap_plugin.studies import StudyConfig, config_path, run_study  # noqa: E402
 
 
 def timed_study(n: int, samples: int, workers: int, device: str, dataset: str) -> tuple:
     with tempfile.TemporaryDirectory() as out:
-        cfg = StudyConfig.from_yaml(ROOT / "configs" / "nb201.yaml", dataset=dataset, n=n, seeds=[0],
+        cfg = StudyConfig.from_yaml(config_path("nb201"), dataset=dataset, n=n, seeds=[0],
                                     out=out, workers=workers, proxies=["swap", "reg_swap"],
                                     samples=samples, device=device)
         t0 = time.perf_counter()

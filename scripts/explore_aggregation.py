@@ -43,7 +43,7 @@ from swap_plugin.metric import regulariser  # noqa: E402
 from swap_plugin.metric.patterns import SampleWisePatterns  # noqa: E402
 from swap_plugin.metric.activations import capture_activations  # noqa: E402
 from swap_plugin.spaces import get_space  # noqa: E402
-from swap_plugin.studies import PAPER_PRESETS_M, RecordStore, StudyConfig, sample_archs  # noqa: E402
+from swap_plugin.studies import PAPER_PRESETS_M, RecordStore, StudyConfig, config_path, sample_archs  # noqa: E402
 from swap_plugin.studies.correlate import seeded_network  # noqa: E402
 
 
@@ -52,7 +52,7 @@ SETS = {"zc": "NB-Suite-Zero"}
 
 def study_config(space: str) -> StudyConfig:
     """configs/{space}.yaml: the study whose seed-0 sample, S and scoring network are explored."""
-    return StudyConfig.from_yaml(ROOT / "configs" / f"{space}.yaml")
+    return StudyConfig.from_yaml(config_path(space))
 
 
 def _counts(net: torch.nn.Module, x: torch.Tensor) -> dict:

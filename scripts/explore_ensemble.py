@@ -53,7 +53,7 @@ from swap_plugin.metric import regulariser  # noqa: E402
 from swap_plugin.proxies import ENSEMBLE_MEMBERS, PROXIES, log_rank_ensemble  # noqa: E402
 from swap_plugin.proxies.az_nas import expressivity_profile, progressivity_of  # noqa: E402
 from swap_plugin.spaces import get_space  # noqa: E402
-from swap_plugin.studies import PAPER_PRESETS_M, RecordStore, StudyConfig, parse_seeds, sample_archs  # noqa: E402
+from swap_plugin.studies import PAPER_PRESETS_M, RecordStore, StudyConfig, config_path, parse_seeds, sample_archs  # noqa: E402
 from swap_plugin.studies.correlate import seeded_network, study_inputs  # noqa: E402
 from swap_plugin.studies.stats import correlations  # noqa: E402
 
@@ -63,7 +63,7 @@ STORED = ("synflow", "nwot", "jacov", "snip", "grad_norm", "epe_nas", "fisher", 
 COMPUTED = ("expressivity", "progressivity")  # candidates only this project computes
 BEFORE = ("reg_swap", "synflow", "jacov")  # the members before progressivity was a candidate
 AZ_NAS = {"cifar10": 0.913, "cifar100": 0.900, "ImageNet16-120": 0.886}
-STUDY = StudyConfig.from_yaml(ROOT / "configs" / "nb201.yaml")  # its samples, S and n are the ones tested
+STUDY = StudyConfig.from_yaml(config_path("nb201"))  # its samples, S and n are the ones tested
 
 
 def reg_swap(rec: dict, space: str = "nb201") -> float:

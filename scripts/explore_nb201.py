@@ -26,7 +26,7 @@ from _report import report_head, write_report  # noqa: E402
 from swap_plugin.benchmarks import NB201_TEST_COLUMNS, get_ground_truth  # noqa: E402
 from swap_plugin.metric import regulariser  # noqa: E402
 from swap_plugin.spaces import get_space  # noqa: E402
-from swap_plugin.studies import RecordStore, StudyConfig, run_study, sample_archs  # noqa: E402
+from swap_plugin.studies import RecordStore, StudyConfig, config_path, run_study, sample_archs  # noqa: E402
 from swap_plugin.studies.correlate import study_dir  # noqa: E402
 
 TEST_COLUMN = NB201_TEST_COLUMNS
@@ -42,7 +42,7 @@ MU_SIGMA = [(1.5, 1.5), (1.0, 1.5), (1.0, 1.0)]
 
 
 def variant_rows(label, build, S, dataset, n, workers, out):
-    cfg = StudyConfig.from_yaml(ROOT / "configs" / "nb201.yaml", dataset=dataset, n=n, seeds=[0],
+    cfg = StudyConfig.from_yaml(config_path("nb201"), dataset=dataset, n=n, seeds=[0],
                                 samples=S, workers=workers, proxies=["swap", "reg_swap", "params"], build=build)
     base = VARIANTS[0]
     cfg.out = out if (build, S) == (base[1], base[2]) else str(Path(out) / "explore" / f"C{build['C']}_N{build['N']}_S{S}")

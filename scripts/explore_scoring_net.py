@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from _report import report_head, rho_text, write_report  # noqa: E402
-from swap_plugin.studies import StudyConfig, run_study  # noqa: E402
+from swap_plugin.studies import StudyConfig, config_path, run_study  # noqa: E402
 
 # (space, ground-truth source, label, build kwargs, S)
 GRID = [
@@ -71,7 +71,7 @@ def main(argv=None):
         tag = "_".join(f"{k}{v}" for k, v in {**build, **scoring}.items() if k != "space")
         if config != space:
             tag += f"_from_{config}"
-        cfg = StudyConfig.from_yaml(ROOT / "configs" / f"{config}.yaml", n=a.n, seeds=[0], samples=S,
+        cfg = StudyConfig.from_yaml(config_path(config), n=a.n, seeds=[0], samples=S,
                                     out=str(Path(a.out) / f"{tag}_S{S}"), workers=a.workers,
                                     gt_source=gt_source, proxies=["swap", "reg_swap", "params"], build=build,
                                     **scoring)

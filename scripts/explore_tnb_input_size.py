@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from _report import report_head, rho_text, write_report  # noqa: E402
-from swap_plugin.studies import RecordStore, StudyConfig, run_study  # noqa: E402
+from swap_plugin.studies import RecordStore, StudyConfig, config_path, run_study  # noqa: E402
 from swap_plugin.studies.correlate import study_dir  # noqa: E402
 
 TASKS = [("tnb101_micro", "room_layout"), ("tnb101_micro", "autoencoder"),
@@ -47,7 +47,7 @@ def main(argv=None):
     for space, task in tasks:
         for size, n_images in [(z, k) for z in a.sizes for k in a.samples]:
             run = f"size{size}" + ("" if n_images == 16 else f"_s{n_images}")  # S = 16: the first runs' folders
-            cfg = StudyConfig.from_yaml(ROOT / "configs" / f"{space}.yaml", dataset=task, n=a.n, seeds=[0],
+            cfg = StudyConfig.from_yaml(config_path(space), dataset=task, n=a.n, seeds=[0],
                                         input_size=size, samples=n_images, workers=a.workers,
                                         proxies=PROXIES, out=str(Path(a.out) / run))
             s = run_study(cfg)

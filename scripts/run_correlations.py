@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from swap_plugin.studies import StudyConfig, parse_seeds, run_study  # noqa: E402
+from swap_plugin.studies import StudyConfig, config_path, parse_seeds, run_study  # noqa: E402
 
 
 def main(argv=None):
@@ -37,7 +37,7 @@ def main(argv=None):
     for task in a.tasks:
         space, dataset = task.split(":", 1)
         t0 = time.time()
-        cfg = StudyConfig.from_yaml(ROOT / "configs" / f"{space}.yaml", dataset=dataset, n=a.n,
+        cfg = StudyConfig.from_yaml(config_path(space), dataset=dataset, n=a.n,
                                     seeds=parse_seeds(a.seeds) if a.seeds else None, out=a.out,
                                     workers=a.workers, proxies=a.proxies, gt_source=a.gt_source,
                                     samples=a.samples, input_size=a.input_size)

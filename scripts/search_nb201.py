@@ -53,7 +53,7 @@ from swap_plugin.files import OutputExistsError, atomic_write_json, read_json, s
 from swap_plugin.metric import regulariser  # noqa: E402
 from swap_plugin.search.evolution import Evolution, EvolutionConfig  # noqa: E402
 from swap_plugin.spaces import get_space  # noqa: E402
-from swap_plugin.studies import RecordStore, StudyConfig  # noqa: E402
+from swap_plugin.studies import RecordStore, StudyConfig, config_path  # noqa: E402
 from swap_plugin.studies.correlate import seeded_network, study_dir  # noqa: E402
 
 DATASETS = ("cifar10", "cifar100", "ImageNet16-120")
@@ -105,7 +105,7 @@ class ScoreCache:
     def warm_from_study(self, dataset: str, root: Path, samples: int, init_seed: int = 0) -> int:
         """Adopt the seed-``init_seed`` records of a correlation study under ``root`` (its
         ``--out``) scored exactly as this search scores (configs/nb201.yaml, S = ``samples``)."""
-        cfg = StudyConfig.from_yaml(ROOT / "configs" / "nb201.yaml", dataset=dataset, samples=samples,
+        cfg = StudyConfig.from_yaml(config_path("nb201"), dataset=dataset, samples=samples,
                                     out=str(root))
         key_file = study_dir(cfg) / f"records_seed{init_seed}.key.json"
         if not key_file.exists():

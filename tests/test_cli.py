@@ -1,7 +1,9 @@
 """swap-nas score end to end, and its errors."""
 import json
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import torch
 
@@ -10,11 +12,14 @@ from swap_plugin.metric import SwapScorer
 from swap_plugin.spaces import get_space
 
 CLI = [sys.executable, "-m", "swap_plugin.cli"]
+# the runs below with cwd elsewhere still run this checkout's swap_plugin
+ROOT = Path(__file__).resolve().parent.parent
+HERE = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
 ARCH = "|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_1x1~1|nor_conv_3x3~2|"
 
 
 def test_score_space_arch_json_matches_library():
-    r = subprocess.run(CLI + ["score", "--space", "nb201", "--arch", ARCH, "--n", "8", "--image-size", "8",
+    r = subprocess.run(CLI + ["score", "--space", "nb201", "--arch", ARCH, "--samples", "8", "--image-size", "8",
                               "--mu", "1.5", "--sigma", "1.5", "--json"], capture_output=True, text=True, check=True)
     out = json.loads(r.stdout)
     space = get_space("nb201")
@@ -31,29 +36,29 @@ def test_score_model_callable_and_errors(tmp_path):
         "import torch.nn as nn\n"
         "def net(c=4):\n    return nn.Sequential(nn.Conv2d(3, c, 3), nn.ReLU())\n"
         "def linear():\n    return nn.Sequential(nn.Flatten(), nn.Linear(3 * 32 * 32, 2))\n")
-    ok = subprocess.run(CLI + ["score", "--model", "mynets:net", "--model-kwargs", '{"c": 2}', "--n", "4"],
-                        capture_output=True, text=True, cwd=tmp_path)
+    ok = subprocess.run(CLI + ["score", "--model", "mynets:net", "--model-kwargs", '{"c": 2}', "--samples", "4"],
+                        capture_output=True, text=True, cwd=tmp_path, env=HERE)
     assert ok.returncode == 0 and "swap Ψ" in ok.stdout and "(56 parameters" in ok.stdout
-    bad = subprocess.run(CLI + ["score", "--model", "mynets:linear", "--n", "4"], capture_output=True, text=True,
-                         cwd=tmp_path)
+    bad = subprocess.run(CLI + ["score", "--model", "mynets:linear", "--samples", "4"], capture_output=True, text=True,
+                         cwd=tmp_path, env=HERE)
     assert bad.returncode == 2 and "no ReLU-family activation" in bad.stderr
-    missing = subprocess.run(CLI + ["score", "--model", "nowhere:net"], capture_output=True, text=True, cwd=tmp_path)
+    missing = subprocess.run(CLI + ["score", "--model", "nowhere:net"], capture_output=True, text=True, cwd=tmp_path, env=HERE)
     assert missing.returncode != 0 and "cannot import" in missing.stderr
-    sigma = subprocess.run(CLI + ["score", "--model", "mynets:net", "--mu", "1", "--sigma", "0", "--n", "4"],
-                           capture_output=True, text=True, cwd=tmp_path)
-    assert sigma.returncode == 2 and "sigma must be > 0" in sigma.stderr
+    sigma = subprocess.run(CLI + ["score", "--model", "mynets:net", "--mu", "1", "--sigma", "0", "--samples", "4"],
+                           capture_output=True, text=True, cwd=tmp_path, env=HERE)
+    assert sigma.returncode == 2 and "argument --sigma: must be a finite number > 0" in sigma.stderr
     shape = subprocess.run(CLI + ["score", "--model", "torch.nn:Linear", "--model-kwargs",
-                                  '{"in_features": 3, "out_features": 2}', "--n", "4"],
-                           capture_output=True, text=True, cwd=tmp_path)
+                                  '{"in_features": 3, "out_features": 2}', "--samples", "4"],
+                           capture_output=True, text=True, cwd=tmp_path, env=HERE)
     assert shape.returncode == 2 and "forward pass failed on the input batch of shape (4, 3, 32, 32)" \
         in shape.stderr and "Traceback" not in shape.stderr
     kwargs = subprocess.run(CLI + ["score", "--model", "mynets:net", "--model-kwargs", "{c: 2}"],
-                            capture_output=True, text=True, cwd=tmp_path)
+                            capture_output=True, text=True, cwd=tmp_path, env=HERE)
     assert kwargs.returncode != 0 and "--model-kwargs must be a JSON object" in kwargs.stderr
 
 
 def test_score_precision_float64_matches_library():
-    r = subprocess.run(CLI + ["score", "--space", "nb201", "--arch", ARCH, "--n", "8", "--image-size", "8",
+    r = subprocess.run(CLI + ["score", "--space", "nb201", "--arch", ARCH, "--samples", "8", "--image-size", "8",
                               "--precision", "float64", "--json"], capture_output=True, text=True, check=True)
     space = get_space("nb201")
     torch.manual_seed(0)

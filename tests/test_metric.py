@@ -376,8 +376,10 @@ def test_bad_inputs(inputs, err):
 
 
 @pytest.mark.parametrize("kw, err", [
-    ({"mu": 1.0, "sigma": 0.0}, "sigma must be > 0"),
-    ({"mu": 1.0, "sigma": -1.0}, "sigma must be > 0"),
+    ({"mu": 1.0, "sigma": 0.0}, r"sigma=0.0: σ must be a finite number > 0"),
+    ({"mu": 1.0, "sigma": -1.0}, r"sigma=-1.0: σ must be a finite number > 0"),
+    ({"mu": float("nan"), "sigma": 1.0}, r"mu=nan: μ must be a finite number"),
+    ({"mu": 1.0, "sigma": float("inf")}, r"sigma=inf: σ must be a finite number > 0"),
     ({"mu": 1.0, "sigma": 1.0, "formula": "nope"}, "unknown regulariser formula"),
     ({"mu": 1.0, "sigma": 1.0, "size_unit": "G"}, "unknown size unit"),
 ])

@@ -111,7 +111,8 @@ def test_cli_n_takes_a_count_or_all(capsys):
     assert parse(["correlate", "--space", "nb201", "--n", "725"]).n == 725
     with pytest.raises(SystemExit):
         parse(["correlate", "--space", "nb201", "--n", "most"])
-    assert "argument --n: invalid arch_count value: 'most'" in capsys.readouterr().err
+    assert "argument --n: must be a number of archs >= 2 (a correlation needs two) or 'all'" \
+        in capsys.readouterr().err
 
 
 def test_sampling_is_seeded_and_covers_small_tables():

@@ -1,71 +1,79 @@
 """swap-nas correlate: a NAS-Bench-Suite-Zero-style correlation study."""
 from __future__ import annotations
 
+import argparse
 import json
+import textwrap
 from pathlib import Path
 
 from ..proxies.ensemble import ENSEMBLE_MEMBERS
-
-CONFIG_DIR = Path(__file__).resolve().parent.parent.parent / "configs"
+from . import argtypes as at
 
 
 def add_parser(sub, add_scoring_flags) -> None:
     p = sub.add_parser("correlate", help="Spearman/Kendall of proxies vs benchmark accuracy",
                        description="Example: swap-nas correlate --space nb201 --dataset cifar100 "
                                    "--proxies swap reg_swap params flops --n 1000 --seeds 0-4 --out run/")
-    p.add_argument("--config", help="YAML study config (default: configs/<space>.yaml when present)")
+    p.add_argument("--config", help="YAML study config (default: the configs/<space>.yaml of this install; "
+                   "a space without one is an error). Flags given override its values")
     p.add_argument("--space", required=True, help="nb201 | nb101 | nb301 | tnb101_micro | tnb101_macro | darts_swap (the official correlation.py set)")
     p.add_argument("--dataset", help="benchmark dataset or TransNAS task (default from the config)")
     p.add_argument("--proxies", nargs="+", help="swap reg_swap params flops activation_patterns "
                    f"swap_ensemble ({' + '.join(ENSEMBLE_MEMBERS)}, log-rank) and/or NB-Suite-Zero baselines "
                    "(synflow, nwot, ...) read from zc files")
     p.add_argument("--n", type=arch_count, help="archs per seed (default 1000), or 'all': the whole table")
-    p.add_argument("--seeds", help="e.g. 0-4 or 0,3,7")
+    p.add_argument("--seeds", type=at.seeds, help="a range such as 0-4, a list such as 0,3,7, or both (0-2,7)")
     p.add_argument("--out", help="output root (NASLib layout under out/correlation/...)")
     p.add_argument("--metric", help="ground-truth metric (default val_accuracy)")
     p.add_argument("--gt-source", help="ground-truth source name or file")
-    p.add_argument("--samples", type=int, help="S, images per batch")
+    p.add_argument("--samples", type=at.integer(1, what="S, images per batch"), help="S, images per batch")
     p.add_argument("--images", help="dataset whose images are fed (default: --dataset)")
     p.add_argument("--image-source", help=".npz / folder / dataset root")
-    p.add_argument("--input-size", type=int, help="resize images to this many pixels per side")
-    p.add_argument("--repeats", type=int)
+    p.add_argument("--input-size", type=at.integer(1, what="pixels per side"),
+                   help="resize images to this many pixels per side")
+    p.add_argument("--repeats", type=at.integer(1, what="scorings per arch"))
     p.add_argument("--init", choices=["none", "gaussian"])
-    p.add_argument("--mu", help="μ in --size-unit, 'auto' (quantile rule) or 'paper' (preset)")
-    p.add_argument("--sigma", help="σ in --size-unit, 'auto' or 'paper'")
+    p.add_argument("--mu", type=at.number_or_word(("auto", "paper"), what="μ in --size-unit"),
+                   help="μ in --size-unit, 'auto' (quantile rule) or 'paper' (preset)")
+    p.add_argument("--sigma", type=at.number_or_word(("auto", "paper"), lo=0, above=True, what="σ in --size-unit"),
+                   help="σ in --size-unit (> 0), 'auto' or 'paper'")
     p.add_argument("--formula", choices=["paper", "official"])
     p.add_argument("--size-unit", choices=["M", "K"])
-    p.add_argument("--workers", type=int, help="scoring processes (default 1)")
+    p.add_argument("--workers", type=at.POSITIVE_INT, help="scoring processes (default 1)")
     p.add_argument("--device", help="cpu | cuda")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=run)
 
 
 def arch_count(text: str):
-    return "all" if text == "all" else int(text)
-
-
-def _number_or_word(v):
-    if v is None or v in ("auto", "paper"):
-        return v
-    return float(v)
+    """``--n``: a number of archs >= 2, or 'all'."""
+    if text == "all":
+        return "all"
+    try:
+        n = int(text)
+    except ValueError:
+        n = None
+    if n is None or n < 2:
+        raise argparse.ArgumentTypeError(f"must be a number of archs >= 2 (a correlation needs two) or "
+                                         f"'all' (the whole table), got {text!r}")
+    return n
 
 
 def run(args) -> int:
-    from ..studies import StudyConfig, parse_seeds, run_study
+    from ..spaces import get_space
+    from ..studies import run_study
+    from ..studies.config import study_config
+    from ..studies.correlate import with_benchmark_input
 
-    overrides = dict(space=args.space, dataset=args.dataset, proxies=args.proxies, n=args.n,
-                     seeds=parse_seeds(args.seeds) if args.seeds else None, out=args.out,
+    overrides = dict(dataset=args.dataset, proxies=args.proxies, n=args.n, seeds=args.seeds, out=args.out,
                      metric=args.metric, gt_source=args.gt_source, samples=args.samples,
                      images=args.images, image_source=args.image_source, input_size=args.input_size,
                      repeats=args.repeats, init=None if args.init == "none" else args.init,
-                     mu=_number_or_word(args.mu), sigma=_number_or_word(args.sigma),
-                     formula=args.formula, size_unit=args.size_unit, workers=args.workers,
-                     device=args.device)
-    path = Path(args.config) if args.config else CONFIG_DIR / f"{args.space}.yaml"
-    if args.config or path.exists():
-        cfg = StudyConfig.from_yaml(path, **overrides)
-    else:
-        cfg = StudyConfig.from_dict({k: v for k, v in overrides.items() if v is not None})
+                     mu=args.mu, sigma=args.sigma, formula=args.formula, size_unit=args.size_unit,
+                     workers=args.workers, device=args.device)
+    cfg = study_config(args.space, args.config, **overrides)
+    cfg = with_benchmark_input(cfg, get_space(cfg.space))
+    print(describe_config(cfg, [k for k, v in overrides.items() if v is not None]), flush=True)
     summary = run_study(cfg, progress=not args.quiet)
     print(f"{'proxy':<22}" + "".join(f"{'seed ' + str(s):>12}" for s in cfg.seeds) + f"{'mean':>10}")
     for proxy, per_seed in summary.items():
@@ -77,3 +85,13 @@ def run(args) -> int:
     atomic_write_text(Path(cfg.out) / "correlation" / cfg.space / cfg.dataset / "summary.json",
                       json.dumps(summary, indent=1, default=str))
     return 0
+
+
+def describe_config(cfg, overridden) -> str:
+    """The config file a study reads, the flags that override it, and every effective
+    setting (what each scores.json stores as its config)."""
+    flags = ", ".join("--" + k.replace("_", "-") for k in overridden)
+    head = f"config    {cfg.config_file}" + (f" (overridden by {flags})" if flags else "")
+    settings = " ".join(f"{k}={json.dumps(v)}" for k, v in cfg.as_dict().items() if k != "config_file")
+    return head + "\n" + textwrap.fill(settings, width=100, initial_indent="settings  ",
+                                       subsequent_indent=" " * 10, break_on_hyphens=False)

@@ -6,6 +6,8 @@ import sys
 import warnings
 from pathlib import Path
 
+from . import argtypes as at
+
 
 def add_parser(sub, add_scoring_flags) -> None:
     p = sub.add_parser("heatmap", help="Fig. 4 heatmap: mean Spearman of each proxy on each task",
@@ -29,8 +31,8 @@ def add_parser(sub, add_scoring_flags) -> None:
                    help="one column per task even when roots scored different numbers of archs "
                         "(default: a column per task and arch count, e.g. 725 vs 1000)")
     p.add_argument("--cmap", default="viridis", help="matplotlib colormap (default viridis)")
-    p.add_argument("--vmin", type=float, help="colour scale low end (default min(0, lowest ρ))")
-    p.add_argument("--vmax", type=float, help="colour scale high end (default 1)")
+    p.add_argument("--vmin", type=at.FINITE, help="colour scale low end (default min(0, lowest ρ))")
+    p.add_argument("--vmax", type=at.FINITE, help="colour scale high end (default 1)")
     p.add_argument("--dpi", type=int,
                    help="PNG resolution (default 130, under ~0.5 MB for 20 columns; the PDF is vector)")
     p.add_argument("--report", nargs="?", const="", default=None, metavar="FILE",

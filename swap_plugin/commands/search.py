@@ -1,6 +1,8 @@
 """swap-nas search: SWAP-NAS (Algorithm 1) on the DARTS space."""
 from __future__ import annotations
 
+from . import argtypes as at
+
 
 def add_parser(sub, add_scoring_flags) -> None:
     p = sub.add_parser("search", help="SWAP-NAS evolution with Ψ' fitness (DARTS space)",
@@ -10,28 +12,33 @@ def add_parser(sub, add_scoring_flags) -> None:
     p.add_argument("--dataset", default="cifar10", help="cifar10 | cifar100 | imagenet")
     p.add_argument("--data", default=None, help="image source: .npz, CIFAR root or ImageNet ImageFolder path "
                    "(default: the CIFAR-10 / ImageNet stand-in images under SWAP_DATA_DIR)")
-    p.add_argument("--mu", type=float, default=None, help="μ in --size-unit (default: CIFAR 1.5 K, SWAP-NAS-C "
+    p.add_argument("--mu", type=at.number(what="μ in --size-unit"), default=None, help="μ in --size-unit (default: CIFAR 1.5 K, SWAP-NAS-C "
                    "(A: 0.9, B: 1.2); ImageNet 25 K, whose 1000-class scoring network has 25-27.5 K parameters)")
-    p.add_argument("--sigma", type=float, default=None, help="σ in --size-unit (default: equal to the default μ)")
+    p.add_argument("--sigma", type=at.number(0, above=True, what="σ in --size-unit"), default=None,
+                   help="σ > 0 in --size-unit (default: equal to μ)")
     p.add_argument("--size-unit", choices=["K", "M"], default="K", help="unit of the scoring network's Θ, μ, σ (default K = thousands)")
     p.add_argument("--formula", choices=["paper", "official"], default="paper")
-    p.add_argument("--samples", type=int, default=16, help="S images per batch (default 16)")
-    p.add_argument("--repeats", type=int, default=4, help="Gaussian re-inits averaged per fitness (default 4)")
-    p.add_argument("--image-size", type=int, default=None, help="input side in pixels (default 32)")
-    p.add_argument("--population", type=int, default=20)
-    p.add_argument("--cycles", type=int, default=50)
-    p.add_argument("--sample-size", type=int, default=5)
-    p.add_argument("--mutation-times", type=int, default=4)
-    p.add_argument("--crossover-prob", type=float, default=0.5)
-    p.add_argument("--scoring-channels", type=int, default=3, help="C of the scoring network (default 3, official)")
-    p.add_argument("--scoring-cells", type=int, default=None,
+    p.add_argument("--samples", type=at.integer(1, what="S, images per batch"), default=16,
+                   help="S images per batch (default 16)")
+    p.add_argument("--repeats", type=at.integer(1, what="re-initialisations per fitness"), default=4,
+                   help="Gaussian re-inits averaged per fitness (default 4)")
+    p.add_argument("--image-size", type=at.integer(1, what="pixels per side"), default=None,
+                   help="input side in pixels (default 32)")
+    p.add_argument("--population", type=at.integer(2, what="archs kept"), default=20, help="(default 20)")
+    p.add_argument("--cycles", type=at.NON_NEGATIVE_INT, default=50, help="(default 50)")
+    p.add_argument("--sample-size", type=at.integer(1, what="members sampled per cycle"), default=5,
+                   help="members sampled per cycle, at most --population (default 5)")
+    p.add_argument("--mutation-times", type=at.POSITIVE_INT, default=4, help="(default 4)")
+    p.add_argument("--crossover-prob", type=at.PROBABILITY, default=0.5, help="in [0, 1] (default 0.5)")
+    p.add_argument("--scoring-channels", type=at.POSITIVE_INT, default=3, help="C of the scoring network (default 3, official)")
+    p.add_argument("--scoring-cells", type=at.POSITIVE_INT, default=None,
                    help="cells of the scoring network (default 1; 3 with --untied so both cells are seen)")
     p.add_argument("--untied", action="store_true", help="search normal and reduce cells separately "
                    "(the scoring network then has 3 cells; μ, σ scale up accordingly)")
     p.add_argument("--allow-none", action="store_true", help="allow the 'none' op")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=at.SEED, default=0)
     p.add_argument("--device", default="cpu")
-    p.add_argument("--threads", type=int, default=1, help="torch threads (default 1: the scoring nets are tiny)")
+    p.add_argument("--threads", type=at.POSITIVE_INT, default=1, help="torch threads (default 1: the scoring nets are tiny)")
     p.add_argument("--out", default="runs/search", help="run directory (checkpoint, result.json, genotype.txt)")
     p.add_argument("--quiet", action="store_true")
     p.set_defaults(func=run)
@@ -42,6 +49,9 @@ def run(args) -> int:
 
     from ..search import EvolutionConfig, SearchConfig, run_search
 
+    if args.sample_size > args.population:
+        raise ValueError(f"--sample-size {args.sample_size} is larger than --population {args.population}: "
+                         "each cycle samples that many members of the population")
     torch.set_num_threads(args.threads)
     default = 25.0 if args.dataset == "imagenet" else 1.5  # paper: thousands of parameters
     if args.size_unit == "M":

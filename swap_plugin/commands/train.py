@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import json
 
+from . import argtypes as at
+
 # CLI flag -> TrainProtocol field (None: not given, keep the protocol's value)
 _OVERRIDES = {"epochs": "epochs", "batch_size": "batch_size", "lr": "lr", "channels": "channels",
               "layers": "layers", "cutout": "cutout", "auxiliary_weight": "auxiliary_weight",
@@ -31,33 +33,35 @@ def add_parser(sub, add_scoring_flags) -> None:
     p.add_argument("--test-data", default=None, help="separate test/validation source (default: the test split of --data)")
     p.add_argument("--npz-key", default="images", help="image array in an .npz (default images)")
     p.add_argument("--download", action="store_true", help="download CIFAR into --data through torchvision")
-    p.add_argument("--num-classes", type=int, default=None, help="default 10 / 100 / the ImageNet classes found")
+    p.add_argument("--num-classes", type=at.integer(2, what="classes"), default=None, help="default 10 / 100 / the ImageNet classes found")
     p.add_argument("--protocol", default=None, help="cifar10 | cifar100 | imagenet | imagenet-pdarts (default: --dataset's)")
     g = p.add_argument_group("protocol overrides (default: the protocol's value)")
-    g.add_argument("--epochs", type=int)
-    g.add_argument("--batch-size", type=int)
-    g.add_argument("--lr", type=float, help="initial lr (default: the protocol's, linearly scaled to --batch-size)")
+    g.add_argument("--epochs", type=at.POSITIVE_INT)
+    g.add_argument("--batch-size", type=at.POSITIVE_INT)
+    g.add_argument("--lr", type=at.POSITIVE, help="initial lr (default: the protocol's, linearly scaled to --batch-size)")
     g.add_argument("--no-lr-scaling", action="store_true", help="keep the protocol lr when --batch-size changes")
-    g.add_argument("--channels", type=int, help="C, initial channels (36 / 48)")
-    g.add_argument("--layers", type=int, help="cells (20 / 14)")
-    g.add_argument("--cutout", type=int, help="cutout side, 0 = off (16 / 0)")
-    g.add_argument("--auxiliary-weight", type=float, help="0 = no auxiliary head (0.4)")
-    g.add_argument("--drop-path", type=float, help="final drop-path probability (0.2 / 0)")
-    g.add_argument("--label-smoothing", type=float, help="(0 / 0.1)")
-    g.add_argument("--weight-decay", type=float, help="(3e-4 / 3e-5)")
-    g.add_argument("--momentum", type=float)
-    g.add_argument("--grad-clip", type=float, help="global L2 norm, 0 = off (5)")
-    g.add_argument("--image-size", type=int, help="training crop side (CIFAR: the images' own, ImageNet 224)")
-    g.add_argument("--warmup-epochs", type=int, help="linear lr warm-up epochs (0 / pdarts 5)")
+    g.add_argument("--channels", type=at.POSITIVE_INT, help="C, initial channels (36 / 48)")
+    g.add_argument("--layers", type=at.POSITIVE_INT, help="cells (20 / 14)")
+    g.add_argument("--cutout", type=at.NON_NEGATIVE_INT, help="cutout side, 0 = off (16 / 0)")
+    g.add_argument("--auxiliary-weight", type=at.NON_NEGATIVE, help="0 = no auxiliary head (0.4)")
+    g.add_argument("--drop-path", type=at.number(0, 1, below=True, what="a probability"),
+                   help="final drop-path probability in [0, 1) (0.2 / 0)")
+    g.add_argument("--label-smoothing", type=at.number(0, 1, below=True), help="in [0, 1) (0 / 0.1)")
+    g.add_argument("--weight-decay", type=at.NON_NEGATIVE, help="(3e-4 / 3e-5)")
+    g.add_argument("--momentum", type=at.number(0, 1, below=True), help="in [0, 1) (0.9)")
+    g.add_argument("--grad-clip", type=at.NON_NEGATIVE, help="global L2 norm, 0 = off (5)")
+    g.add_argument("--image-size", type=at.POSITIVE_INT, help="training crop side (CIFAR: the images' own, ImageNet 224)")
+    g.add_argument("--warmup-epochs", type=at.NON_NEGATIVE_INT, help="linear lr warm-up epochs (0 / pdarts 5)")
     r = p.add_argument_group("run")
     r.add_argument("--out", default="runs/train", help="run directory (checkpoint.pt, log.csv, result.json)")
-    r.add_argument("--seed", type=int, default=0)
-    r.add_argument("--workers", type=int, default=2, help="data-loader processes (default 2, as DARTS CIFAR)")
+    r.add_argument("--seed", type=at.SEED, default=0)
+    r.add_argument("--workers", type=at.NON_NEGATIVE_INT, default=2,
+                   help="data-loader processes, 0 = load in the main process (default 2, as DARTS CIFAR)")
     r.add_argument("--device", default=None, help="cpu | cuda | cuda:N (default cuda when available)")
-    r.add_argument("--threads", type=int, default=None, help="torch CPU threads")
-    r.add_argument("--max-steps-per-epoch", type=int, default=None,
+    r.add_argument("--threads", type=at.POSITIVE_INT, default=None, help="torch CPU threads")
+    r.add_argument("--max-steps-per-epoch", type=at.POSITIVE_INT, default=None,
                    help="cap train and test batches per epoch (smoke runs)")
-    r.add_argument("--stop-after", type=int, default=None,
+    r.add_argument("--stop-after", type=at.POSITIVE_INT, default=None,
                    help="train at most this many epochs in this invocation, then exit (resume later)")
     r.add_argument("--no-resume", action="store_true", help="start again even if OUT/checkpoint.pt exists (the earlier run's "
                    "files are moved into OUT/previous-<time>/, not deleted)")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import numbers
 
 FORMULAS = ("paper", "official")
 
@@ -21,11 +22,30 @@ def regulariser(theta: float, mu: float, sigma: float, formula: str = "paper") -
     """
     if formula not in FORMULAS:
         raise ValueError(f"unknown regulariser formula {formula!r}; use one of {FORMULAS}")
-    for label, v in (("theta", theta), ("mu", mu), ("sigma", sigma)):
-        if not isinstance(v, (int, float)) or not math.isfinite(v):
-            raise ValueError(f"{label} must be a finite number, got {v!r}")
-    if sigma <= 0:
-        raise ValueError(f"sigma must be > 0 (it is a width in parameter units), got {sigma}")
+    check_mu_sigma(mu, sigma)
+    if not _finite(theta):
+        raise ValueError(f"theta (the parameter count Θ) must be a finite number, got {theta!r}")
     if formula == "paper":
         return math.exp(-(((theta - mu) / sigma) ** 2))
     return math.exp(-((theta - mu) ** 2) / sigma)
+
+
+def check_mu_sigma(mu, sigma) -> None:
+    """Raise ValueError, naming ``mu=`` or ``sigma=``, unless μ is a finite number and σ a
+    finite number > 0 (both in the unit of Θ).
+
+    >>> check_mu_sigma(1.5, float("nan"))
+    Traceback (most recent call last):
+    ...
+    ValueError: sigma=nan: σ must be a finite number > 0 (the width of the size prior, in the unit of Θ)
+    """
+    if not _finite(mu):
+        raise ValueError(f"mu={mu!r}: μ must be a finite number (the centre of the size prior, "
+                         "in the unit of Θ)")
+    if not _finite(sigma) or sigma <= 0:
+        raise ValueError(f"sigma={sigma!r}: σ must be a finite number > 0 (the width of the size "
+                         "prior, in the unit of Θ)")
+
+
+def _finite(v) -> bool:
+    return isinstance(v, numbers.Real) and not isinstance(v, bool) and math.isfinite(v)

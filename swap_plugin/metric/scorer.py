@@ -17,11 +17,11 @@ from typing import List, Optional, Tuple
 import torch
 import torch.nn as nn
 
-from .activations import capture_activations, hookable_modules
+from .activations import SMOOTH_FAMILY, capture_activations, hookable_modules
 from .init import INITS, gaussian_init_, gaussian_parameters, repeat_generator
 from .params import check_unit, parameter_total
 from .patterns import SampleWisePatterns, StandardPatterns, Workspace
-from .regulariser import FORMULAS, regulariser
+from .regulariser import FORMULAS, check_mu_sigma, regulariser
 
 MODES = (None, "train", "eval")
 PRECISIONS = (None, "float64")
@@ -30,6 +30,8 @@ PRECISIONS = (None, "float64")
 _PLAIN_BATCHNORM = (nn.BatchNorm1d, nn.BatchNorm2d, nn.BatchNorm3d)
 # upper bound on the bool activations kept at once when repeats are batched
 _BATCH_BYTES = 256 * 2**20
+# progress=None: a score() call with repeats shows its bar once it has run this long
+PROGRESS_DELAY_S = 2.0
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,10 @@ class SwapScorer:
                    rounding differences between CPU and CUDA kernels (~1e-7 in float32)
                    cannot flip the sign of a near-zero activation: the same integers on
                    both (at ~2x the cost)
+      progress     None (default): a progress bar (stderr) over the repeats of a call
+                   with repeats > 1, shown only once that call has run for
+                   PROGRESS_DELAY_S seconds, so quick calls print nothing; True: always
+                   a bar; False: never (callers that show their own progress)
 
     On CUDA every forward runs with TF32 off and cuDNN in deterministic, non-benchmark
     mode (restored afterwards), so repeated runs give the same integers.
@@ -112,7 +118,8 @@ class SwapScorer:
                  seed: int = 0, device=None, mode: Optional[str] = None,
                  mu: Optional[float] = None, sigma: Optional[float] = None,
                  formula: str = "paper", size_unit: str = "M", include_smooth: bool = False,
-                 batch_repeats="auto", precision: Optional[str] = None, folded_batch: bool = False):
+                 batch_repeats="auto", precision: Optional[str] = None, folded_batch: bool = False,
+                 progress: Optional[bool] = None):
         self.inputs = check_inputs(inputs)
         if not isinstance(repeats, int) or repeats < 1:
             raise ValueError(f"repeats must be a positive int, got {repeats!r}")
@@ -126,17 +133,20 @@ class SwapScorer:
         if (mu is None) != (sigma is None):
             raise ValueError("give both mu and sigma (regularised score) or neither (plain Ψ)")
         if mu is not None:
-            regulariser(mu, mu, sigma, formula)  # validates mu and sigma
+            check_mu_sigma(mu, sigma)
         if precision not in PRECISIONS:
             raise ValueError(f"unknown precision {precision!r}; use None (the model's dtype) or 'float64'")
         if batch_repeats not in (True, False, "auto"):
             raise ValueError("batch_repeats must be True, False or 'auto'")
+        if progress not in (None, True, False):
+            raise ValueError(f"progress must be None (a bar for long calls), True or False, got {progress!r}")
         self.repeats, self.init, self.seed, self.mode = repeats, init, seed, mode
         self.mu, self.sigma, self.formula, self.size_unit = mu, sigma, formula, size_unit
         self.include_smooth = include_smooth
         self.batch_repeats = batch_repeats
         self.precision = precision
         self.folded_batch = bool(folded_batch)
+        self.progress = progress
         self.device = torch.device(device) if device is not None else None
         self._inputs_on = {}
         self._local = threading.local()  # one scratch Workspace per thread
@@ -203,27 +213,54 @@ class SwapScorer:
         """([(count, units)] for each repeat, raw parameter count Θ)."""
         if not isinstance(model, nn.Module):
             raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
+        with self._progress_bar() as bar:
+            return self._counts_with(model, acc_cls, bar)
+
+    @contextmanager
+    def _progress_bar(self):
+        """A tqdm bar over the repeats (see ``progress``), or None."""
+        if self.progress is False or (self.progress is None and self.repeats == 1):
+            yield None
+            return
+        from tqdm import tqdm
+
+        bar = tqdm(total=self.repeats, desc="SWAP repeats", unit="repeat", leave=False, dynamic_ncols=True,
+                   delay=0 if self.progress else PROGRESS_DELAY_S)
+        try:
+            yield bar
+        finally:
+            bar.close()
+
+    def _counts_with(self, model: nn.Module, acc_cls, bar) -> Tuple[List[tuple], int]:
+        def done(result, n=1):
+            if bar is not None:
+                bar.update(n)
+            return result
+
         device = self._device_of(model)
         if self.init is None:
             if _model_device(model) not in (None, device) or self.precision == "float64":
                 model = self._copy_to(model, device)  # never move or cast the caller's model
-            runs = [self._forward_count(model, device, acc_cls, with_params=r == 0)
+            runs = [done(self._forward_count(model, device, acc_cls, with_params=r == 0))
                     for r in range(self.repeats)]
             return [r[:2] for r in runs], runs[0][2]
         work = self._copy_to(model, device)
         if self.mode is not None:
             work.train(self.mode == "train")
-        count, units, n_params = self._forward_count(gaussian_init_(work, self.seed, 0), device, acc_cls,
-                                                     with_params=True)
+        count, units, n_params = done(self._forward_count(gaussian_init_(work, self.seed, 0), device, acc_cls,
+                                                          with_params=True))
         out = [(count, units)]
         rest = list(range(1, self.repeats))
         if rest and self.batch_repeats and hookable_modules(work, self.include_smooth):
             try:
-                return out + self._batched_counts(work, device, acc_cls, rest, units), n_params
+                return out + self._batched_counts(work, device, acc_cls, rest, units, done), n_params
             except (RuntimeError, NotImplementedError, ValueError):
                 if self.batch_repeats is True:
                     raise
-        return out + [self._forward_count(gaussian_init_(work, self.seed, r), device, acc_cls)[:2]
+                if bar is not None:  # the loop below redoes the chunks done so far
+                    bar.reset(total=self.repeats)
+                    bar.update(1)
+        return out + [done(self._forward_count(gaussian_init_(work, self.seed, r), device, acc_cls)[:2])
                       for r in rest], n_params
 
     @torch.no_grad()
@@ -262,15 +299,14 @@ class SwapScorer:
             for b, old in saved:
                 b.copy_(old)
         if acc.units == 0:
-            raise ValueError(
-                f"{type(model).__name__} has no ReLU-family activation to hook (no nn.ReLU/ReLU6/"
-                "LeakyReLU/PReLU module and no functional relu call in forward); SWAP is defined "
-                "on ReLU-family activations — pass include_smooth=True for GELU/SiLU networks")
+            raise NoActivationError(model, self.include_smooth, mods)
         return acc.count(), acc.units, parameter_total(named) if with_params else None
 
     @torch.no_grad()
-    def _batched_counts(self, work: nn.Module, device, acc_cls, repeats: List[int], units: int) -> List[tuple]:
-        """Several re-initialisations in one vmapped forward (grouped convolutions)."""
+    def _batched_counts(self, work: nn.Module, device, acc_cls, repeats: List[int], units: int,
+                        done=lambda result, n=1: result) -> List[tuple]:
+        """Several re-initialisations in one vmapped forward (grouped convolutions);
+        ``done(result, n)`` is told of each chunk of ``n`` repeats as it finishes."""
         from torch.func import functional_call, vmap
 
         x = self._x(device)
@@ -292,12 +328,36 @@ class SwapScorer:
 
             with exact_backends(device):
                 layers = vmap(forward, randomness="error")(stacked)
+            chunk_results = []
             for j in range(len(rs)):
                 acc = acc_cls(x.shape[0], device, workspace=self._workspace(), folded_batch=self.folded_batch)
                 for layer in layers:
                     acc.add(layer[j])
-                results.append((acc.count(), acc.units))
+                chunk_results.append((acc.count(), acc.units))
+            results.extend(done(chunk_results, len(rs)))
         return results
+
+
+class NoActivationError(ValueError):
+    """A model with nothing SWAP can hook. The message suggests ``include_smooth`` only
+    where it would help: the option is off and the model has smooth activation modules.
+    :meth:`message` words that hint for another interface (the CLI's ``--include-smooth``)."""
+
+    def __init__(self, model: nn.Module, include_smooth: bool, modules=None):
+        self.model_name = type(model).__name__
+        self.include_smooth = include_smooth
+        mods = model.modules() if modules is None else modules
+        self.smooth = sorted({type(m).__name__ for m in mods if isinstance(m, SMOOTH_FAMILY)})
+        super().__init__(self.message())
+
+    def message(self, option: str = "include_smooth=True") -> str:
+        kinds = "ReLU-family or smooth (GELU/SiLU/...)" if self.include_smooth else "ReLU-family"
+        text = (f"{self.model_name} has no {kinds} activation to hook (no nn.ReLU/ReLU6/LeakyReLU/"
+                f"PReLU{'/GELU/SiLU/...' if self.include_smooth else ''} module and no functional relu "
+                "call in forward); SWAP is defined on ReLU-family activations")
+        if self.smooth and not self.include_smooth:
+            text += f"; it has {', '.join(self.smooth)} modules: pass {option} to hook them (pre-activation sign)"
+        return text
 
 
 @contextmanager

@@ -47,7 +47,7 @@ def _init_worker(cfg_dict: dict, seed: int, threads: Optional[int], x: torch.Ten
     cfg = StudyConfig.from_dict(cfg_dict)
     _STATE.update(cfg=cfg, space=get_space(cfg.space), seed=seed,
                   scorer=SwapScorer(x, repeats=cfg.repeats, init=cfg.init, seed=seed,
-                                    mode=cfg.mode, device=cfg.device))
+                                    mode=cfg.mode, device=cfg.device, progress=False))
 
 
 def _score_arch(arch) -> dict:

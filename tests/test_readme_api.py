@@ -1,0 +1,37 @@
+"""The README's "API in ten lines" runs and prints its results."""
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_readme_api_example_prints_its_results(tmp_path):
+    from swap_plugin.data import load_batch
+    from swap_plugin.metric import count_parameters
+    from swap_plugin.spaces import get_space
+
+    try:
+        load_batch("cifar10", 8, seed=0)
+    except (FileNotFoundError, ValueError) as err:
+        pytest.skip(f"no default CIFAR-10 images for the README example: {err}")
+    text = (ROOT / "README.md").read_text()
+    code = re.search(r"## API in ten lines\n\n```python\n(.*?)```", text, re.S).group(1)
+    assert "repeats=32" in code and code.count("print(") == 4
+    # the same lines on fewer images and repeats, so the test is quick
+    small = {'load_batch("cifar10", 32': 'load_batch("cifar10", 8', "repeats=32": "repeats=2",
+             '"cifar10")\n': '"cifar10", C=4, N=1)\n'}
+    for old, new in small.items():
+        assert code.count(old) == 1, old
+        code = code.replace(old, new)
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    lines = r.stdout.splitlines()
+    assert [ln.split()[0] for ln in lines[:3]] == ["Ψ", "Ψ'", "|A|"] and len(lines) == 4
+    psi, reg, a = (float(ln.split()[1]) for ln in lines[:3])
+    assert 1 <= a <= 8 and 0 < reg <= psi <= 2 ** 8
+    swap, reg_swap, params, units, seconds, unit = lines[3].split()
+    net = get_space("nb201").build((2, 2, 2, 0, 2, 2), "cifar10", C=4, N=1)
+    assert float(params) == count_parameters(net) and unit == "s" and 0 < float(reg_swap) <= float(swap) <= 2 ** 8
