@@ -221,3 +221,27 @@ def test_progress_bar_over_repeats(capsys, monkeypatch):
     assert capsys.readouterr().err == ""
     with pytest.raises(ValueError, match="progress must be None"):
         SwapScorer(x, progress="yes")
+
+
+@pytest.mark.parametrize("content, says", [
+    ("", "is empty; it should hold a Genotype(...) line"),
+    ("garbage here\n", "cannot parse a DARTS arch from 'garbage here'"),
+    ('{"normal": ', "not valid JSON"),
+])
+def test_genotype_file_errors_name_the_file(tmp_path, content, says):
+    from swap_plugin.train.genotype import load_genotype
+
+    path = tmp_path / ("geno.json" if content.startswith("{") else "geno.txt")
+    path.write_text(content)
+    with pytest.raises(ValueError) as err:
+        load_genotype(str(path))
+    assert f"--genotype {path}" in str(err.value) and says in str(err.value)
+
+
+def test_empty_study_config_is_an_error_not_the_defaults(tmp_path, capsys):
+    cfg = tmp_path / "empty.yaml"
+    cfg.write_text("")
+    assert main(["correlate", "--space", "nb201", "--config", str(cfg), "--out", str(tmp_path / "r")]) == 2
+    err = capsys.readouterr().err
+    assert f"study config {cfg} is empty" in err
+    assert not (tmp_path / "r").exists()

@@ -191,8 +191,9 @@ def _read_yaml(path: Path) -> Dict[str, Any]:
         data = yaml.safe_load(path.read_text())
     except yaml.YAMLError as err:
         raise ValueError(f"study config {path} is not valid YAML: {err}") from None
-    if data is None:
-        return {}
+    if data is None:  # an empty file would silently run on built-in defaults
+        raise ValueError(f"study config {path} is empty: it must be a mapping of study options "
+                         "(space: nb201, n: 1000, ...); copy one from configs/ to start from")
     if not isinstance(data, dict):
         raise ValueError(f"study config {path} must be a mapping of study options (space: nb201, "
                          f"n: 1000, ...), got a {type(data).__name__}")

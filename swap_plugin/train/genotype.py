@@ -25,6 +25,34 @@ def _from_json_obj(obj: Any, where: str):
                      "object or normal/reduce lists)")
 
 
+def _from_file(path: Path, space):
+    """The genotype a file holds; every failure names the file and what it should hold."""
+    what = ("should hold a Genotype(...) line (swap-nas search's genotype.txt), a search "
+            "result.json or a JSON genotype")
+    try:
+        body = path.read_text(encoding="utf-8").strip()
+    except UnicodeDecodeError:
+        raise ValueError(f"--genotype {path}: not a text file; it {what}") from None
+    if not body:
+        raise ValueError(f"--genotype {path} is empty; it {what}")
+    try:
+        if path.suffix == ".json" or body.startswith("{"):
+            try:
+                obj = json.loads(body)
+            except json.JSONDecodeError as err:
+                raise ValueError(f"not valid JSON ({err.msg} at line {err.lineno})") from None
+            return _from_json_obj(obj, str(path))
+        try:
+            return space.from_str(body)
+        except ValueError:  # e.g. a genotype line followed by notes
+            return space.from_str(body.splitlines()[0])
+    except (ValueError, KeyError, IndexError, TypeError) as err:
+        msg = str(err)
+        if str(path) in msg:
+            raise ValueError(msg) from None
+        raise ValueError(f"--genotype {path}: {msg[:200]}; the file {what}") from None
+
+
 def load_genotype(spec: str) -> Tuple[Any, str]:
     """``(arch, genotype_string)`` from a ``Genotype(...)`` string, a JSON object string,
     a path to ``genotype.txt`` / ``result.json`` (``swap-nas search`` output) / any JSON
@@ -36,14 +64,7 @@ def load_genotype(spec: str) -> Tuple[Any, str]:
         raise ValueError("empty --genotype")
     path = Path(text).expanduser()
     if len(text) < 4096 and "(" not in text and "{" not in text and path.is_file():
-        body = path.read_text(encoding="utf-8").strip()
-        if path.suffix == ".json" or body.startswith("{"):
-            arch = _from_json_obj(json.loads(body), str(path))
-        else:
-            try:
-                arch = space.from_str(body)
-            except ValueError:  # e.g. a genotype line followed by notes
-                arch = space.from_str(body.splitlines()[0])
+        arch = _from_file(path, space)
         return arch, space.to_str(arch)
     if text[0] in "{[(" or text.startswith("Genotype") or "Genotype(" in text[:40]:
         arch = space.from_str(text)
