@@ -87,7 +87,7 @@ def test_arch_parse_errors_name_forms_that_parse():
 
 def test_score_without_a_data_directory_uses_the_embedded_images_and_says_so(no_data_env):
     cwd, env = no_data_env
-    r = subprocess.run(CLI + ["score", "--space", "nb201", "--arch", ARCH, "--n", "8", "--image-size", "8"],
+    r = subprocess.run(CLI + ["score", "--space", "nb201", "--arch", ARCH, "--samples", "8", "--image-size", "8"],
                        cwd=cwd, env=env, capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     lines = [line for line in r.stdout.splitlines() if line.startswith("input")]
@@ -108,7 +108,7 @@ def test_score_without_a_data_directory_uses_the_embedded_images_and_says_so(no_
 
 
 def test_score_names_its_input_and_rejects_a_file_that_is_not_an_npz(tmp_path, capsys, monkeypatch):
-    args = ["score", "--space", "nb201", "--arch", ARCH, "--n", "4", "--image-size", "8"]
+    args = ["score", "--space", "nb201", "--arch", ARCH, "--samples", "4", "--image-size", "8"]
     assert main(args + ["--data", str(EMBEDDED["cifar10"])]) == 0
     assert f"input     4 of 64 images of {EMBEDDED['cifar10']}\n" in capsys.readouterr().out
     assert main(args + ["--json"]) == 0

@@ -255,15 +255,3 @@ def test_download_without_torchvision_says_what_to_install(tmp_path, monkeypatch
     with pytest.raises(ImportError, match=r"download=True needs torchvision \(pip install"):
         read_images("cifar10", source=tmp_path, download=True)
 
-
-def test_the_readme_api_example_runs_without_a_data_directory_and_names_its_input(no_data_env):
-    import re
-
-    cwd, env = no_data_env
-    readme = (ROOT / "README.md").read_text()
-    code = re.search(r"## API in ten lines\n\n```python\n(.*?)```", readme, re.S).group(1)
-    code = code.replace("repeats=32", "repeats=2")  # the same calls, fewer re-initialisations
-    r = subprocess.run([sys.executable, "-c", code], cwd=cwd, env=env, capture_output=True, text=True)
-    assert r.returncode == 0, r.stderr
-    assert ("input: 32 of 64 embedded CIFAR-10 test images (swap_plugin/data/default_images/cifar10_test_64.npz"
-            in r.stdout.splitlines()[0])

@@ -368,10 +368,10 @@ def test_resume_is_bitwise_equal_to_uninterrupted(tmp_path, c10_20):
         run_training(TrainConfig(out=str(tmp_path / "b"), **{**common, "seed": 1}))
 
 
-def test_damaged_or_other_run_files_are_named_and_never_deleted(tmp_path):
+def test_damaged_or_other_run_files_are_named_and_never_deleted(tmp_path, c10_20):
     from swap_plugin.files import CorruptFileError
 
-    common = dict(genotype=V2, data=c10_20(), protocol=tiny(), progress=False, workers=0,
+    common = dict(genotype=V2, data=c10_20, protocol=tiny(), progress=False, workers=0,
                   max_steps_per_epoch=1)
     out = tmp_path / "run"
     run_training(TrainConfig(out=str(out), stop_after=1, **common))
