@@ -17,7 +17,9 @@ setup(
     # (the same files in editable and wheel installs: swap_plugin.studies.config.config_dir)
     packages=find_packages(include=["swap_plugin", "swap_plugin.*"]) + CONFIG_PACKAGES,
     package_dir={"swap_plugin.configs": "configs"},
-    package_data={p: ["*.yaml"] for p in CONFIG_PACKAGES},
+    package_data={**{p: ["*.yaml"] for p in CONFIG_PACKAGES},
+                  # the 64 embedded CIFAR-10 test images: the default input where no data directory exists
+                  "swap_plugin.data": ["default_images/*.npz", "default_images/*.txt"]},
     install_requires=[
         "torch>=2.1",
         "numpy>=1.23",

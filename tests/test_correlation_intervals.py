@@ -6,10 +6,8 @@ import pytest
 from scipy import stats
 from script_loader import load_script
 
-from swap_plugin.paths import data_dir
 from swap_plugin.studies import StudyConfig, run_study, spearman_interval
 
-pytestmark = pytest.mark.skipif(data_dir(required=False) is None, reason="benchmark data (../shared/data) not found")
 intervals = load_script("correlation_intervals")
 FAST = dict(samples=8, input_size=8, build={"C": 4, "N": 1})
 
@@ -37,6 +35,7 @@ def two_runs(tmp_path_factory):
     return root
 
 
+@pytest.mark.needs_data
 def test_each_study_is_one_row_with_its_rho_and_interval(two_runs, tmp_path):
     out = tmp_path / "ci.md"
     intervals.main(["--runs", str(two_runs / "table"), str(two_runs / "zc"), str(two_runs / "copy"),

@@ -4,7 +4,6 @@ import json
 import pytest
 from script_loader import load_script
 
-from swap_plugin.paths import data_dir
 
 report = load_script("correlation_report")
 
@@ -38,7 +37,7 @@ def test_command_and_command_file_exclude_each_other(tmp_path):
         report.main(["--runs", str(tmp_path), "--command", "x", "--command-file", "y"])
 
 
-@pytest.mark.skipif(data_dir(required=False) is None, reason="benchmark data (../shared/data) not found")
+@pytest.mark.needs_data
 def test_run_correlations_writes_a_report_that_names_both_commands(tmp_path):
     runner = load_script("run_correlations")
     out, md = tmp_path / "runs", tmp_path / "report.md"

@@ -12,7 +12,7 @@ from swap_plugin.paths import data_dir
 ROOT = Path(__file__).resolve().parents[1]
 
 
-@pytest.mark.skipif(data_dir(required=False) is None, reason="benchmark data (SWAP_DATA_DIR) not found")
+@pytest.mark.needs_data
 def test_device_check_runs_its_three_steps_on_cpu(tmp_path):
     env = {**os.environ, "DEVICE": "cpu", "QUICK": "1", "OUT": str(tmp_path), "PYTHON": sys.executable,
            "SWAP_DATA_DIR": str(data_dir())}

@@ -9,10 +9,8 @@ from script_loader import load_script
 from swap_plugin.data import load_batch
 from swap_plugin.metric.activations import RELU_FAMILY
 from swap_plugin.metric.reference import naive_swap_score
-from swap_plugin.paths import data_dir
 from swap_plugin.spaces import get_space
 
-pytestmark = pytest.mark.skipif(data_dir(required=False) is None, reason="benchmark data (../shared/data) not found")
 explore = load_script("explore_aggregation")
 
 

@@ -7,10 +7,10 @@ import pytest
 from scipy import stats
 from script_loader import load_script
 
-from swap_plugin.paths import data_dir, data_file
+from swap_plugin.paths import data_file
 from swap_plugin.studies import StudyConfig, run_study
 
-pytestmark = pytest.mark.skipif(data_dir(required=False) is None, reason="benchmark data (../shared/data) not found")
+pytestmark = pytest.mark.needs_data
 explore = load_script("explore_draws")
 FAST = dict(samples=8, input_size=8, build={"C": 4, "N": 1})
 

@@ -4,13 +4,12 @@ import pytest
 from script_loader import load_script
 
 from swap_plugin.benchmarks import get_ground_truth
-from swap_plugin.paths import data_dir
 from swap_plugin.proxies import PROXIES
 from swap_plugin.spaces import get_space
 from swap_plugin.studies import StudyConfig, run_study, sample_archs
 from swap_plugin.studies.correlate import seeded_network, study_inputs
 
-pytestmark = pytest.mark.skipif(data_dir(required=False) is None, reason="benchmark data (SWAP_DATA_DIR) not found")
+pytestmark = pytest.mark.needs_data
 
 
 def test_computed_values_equal_the_proxies_on_the_study_networks_and_are_cached(tmp_path):

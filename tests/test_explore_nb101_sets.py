@@ -6,9 +6,9 @@ import pytest
 from scipy import stats
 from script_loader import load_script
 
-from swap_plugin.paths import data_dir, data_file
+from swap_plugin.paths import data_file
 
-pytestmark = pytest.mark.skipif(data_dir(required=False) is None, reason="benchmark data (../shared/data) not found")
+pytestmark = pytest.mark.needs_data
 explore = load_script("explore_nb101_sets")
 
 

@@ -7,7 +7,7 @@ import pytest
 from scipy import stats
 from script_loader import load_script
 
-from swap_plugin.paths import data_dir, data_file
+from swap_plugin.paths import data_file
 
 explore = load_script("explore_tnb_structure")
 
@@ -45,7 +45,7 @@ def test_swap_means_read_several_roots(tmp_path):
                      ("tnb101_macro", "normal"): pytest.approx(0.75)}
 
 
-@pytest.mark.skipif(data_dir(required=False) is None, reason="benchmark data (../shared/data) not found")
+@pytest.mark.needs_data
 def test_micro_autoencoder_row_equals_a_pandas_reference_on_the_csv():
     # independent path: the CSV itself, ops parsed from its string column
     df = pd.read_csv(data_file("tnb101/transbench101_micro_all4096_ground_truth.csv"))
@@ -59,7 +59,7 @@ def test_micro_autoencoder_row_equals_a_pandas_reference_on_the_csv():
     assert row["skip"] > 0.5 and abs(row["conv3x3"]) < 0.05
 
 
-@pytest.mark.skipif(data_dir(required=False) is None, reason="benchmark data (../shared/data) not found")
+@pytest.mark.needs_data
 def test_report_has_every_task_of_both_spaces(tmp_path):
     out = tmp_path / "r.md"
     explore.main(["--tasks", "autoencoder", "room_layout", "--report", str(out)])
@@ -70,7 +70,7 @@ def test_report_has_every_task_of_both_spaces(tmp_path):
     assert len(rows) == 4 and "ρ(swap)" not in text  # no --runs: no swap column
 
 
-@pytest.mark.skipif(data_dir(required=False) is None, reason="benchmark data (../shared/data) not found")
+@pytest.mark.needs_data
 def test_report_lists_the_run_commands_and_fills_the_swap_column(tmp_path):
     _scores(tmp_path / "runs", "tnb101_macro", "autoencoder", 0, 0.68)
     cmds = tmp_path / "cmds.txt"

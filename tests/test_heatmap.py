@@ -218,6 +218,7 @@ def test_report_lists_the_commands_that_produced_the_runs(tree, tmp_path, capsys
     assert "add --report" in capsys.readouterr().err
 
 
+@pytest.mark.needs_data
 def test_report_names_ensemble_members_from_the_study_files(tmp_path):
     from swap_plugin.proxies import ENSEMBLE_MEMBERS
     from swap_plugin.studies import StudyConfig, run_study

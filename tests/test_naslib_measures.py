@@ -22,8 +22,8 @@ from torch.overrides import TorchFunctionMode
 
 import swap_plugin.naslib as sn
 from swap_plugin import SwapScorer, reg_swap_score, swap_score
+from swap_plugin.data import EMBEDDED
 from swap_plugin.data.normalisation import MEAN_STD
-from swap_plugin.paths import data_file
 
 N_IMAGES = 16
 
@@ -134,11 +134,7 @@ def naslib():
 
 @pytest.fixture(scope="module")
 def batch():
-    try:
-        path = data_file("images", "cifar10_test_first20_foolbox.npz")
-    except FileNotFoundError as e:
-        pytest.skip(f"real CIFAR-10 images not found: {e}")
-    d = np.load(path)
+    d = np.load(EMBEDDED["cifar10"])  # real CIFAR-10 test images shipped with the package
     x = torch.from_numpy(d["images"][:N_IMAGES]).permute(0, 3, 1, 2).float() / 255.0
     mean, std = MEAN_STD["cifar10"]
     x = (x - torch.tensor(mean).view(1, 3, 1, 1)) / torch.tensor(std).view(1, 3, 1, 1)
@@ -280,6 +276,7 @@ def test_our_synflow_and_jacov_equal_naslibs_measures(naslib, batch, space):
     assert jacov_score(g, x) == pytest.approx(jac, rel=1e-9)
 
 
+@pytest.mark.needs_data  # the ImageNet stand-in of the data directory
 @pytest.mark.parametrize("task", ["jigsaw", "autoencoder", "room_layout"])
 def test_offline_loader_feeds_transnas_graphs(naslib, task):
     """Without Taskonomy images, NASLib's TransNAS graphs get the ImageNet stand-in at the

@@ -14,11 +14,12 @@ import pytest
 
 import swap_plugin.naslib as sn
 from swap_plugin.naslib.space_adapter import NaslibSpaceAdapter, seed_naslib_rng
+from swap_plugin.paths import data_file
 from swap_plugin.search.evolution import Evolution, EvolutionConfig
 from script_loader import load_script
 
 ROOT = Path(__file__).resolve().parents[1]
-ZC_725 = ROOT.parent / "shared" / "data" / "nb201" / "zc" / "naslib_zc_nasbench201_725.json"
+ZC_725 = ("nb201", "zc", "naslib_zc_nasbench201_725.json")  # in the data directory (needs_data)
 
 
 # ---- a NASLib-like graph without NASLib -------------------------------------------------
@@ -310,9 +311,9 @@ def test_swap_ensemble_fitness_ranks_members_of_seeded_graphs(naslib, tmp_path):
         bad.adapt_search_space(NasBench201SearchSpace())
 
 
+@pytest.mark.needs_data
 def test_zc_evaluator_reads_swap_from_a_scored_copy(naslib, tmp_path):
-    if not ZC_725.exists():
-        pytest.skip(f"{ZC_725} not available")
+    zc_725 = data_file(*ZC_725)
     from fvcore.common.config import CfgNode
     from naslib.evaluators.zc_evaluator import ZeroCostPredictorEvaluator
     from naslib.predictors import ZeroCost
@@ -326,10 +327,10 @@ def test_zc_evaluator_reads_swap_from_a_scored_copy(naslib, tmp_path):
     dst = tmp_path / "zc_copy.json"
     with zr.offline_loaders(cfg) as used:
         assert used
-        keys = zr.add_scores_to_copy(cfg, str(ZC_725), str(dst), "swap", limit=16)
+        keys = zr.add_scores_to_copy(cfg, str(zc_725), str(dst), "swap", limit=16)
         zc_api = zr.load_zc_api(str(dst), "nasbench201", "cifar10")
         assert all(zc_api[k]["swap"]["score"] > 0 for k in keys)
-        original = json.loads(ZC_725.read_text())
+        original = json.loads(zc_725.read_text())
         assert "swap" not in next(iter(original["cifar10"].values()))  # the source is untouched
 
         ss = get_search_space("nasbench201", "cifar10")
@@ -348,18 +349,18 @@ def test_zc_evaluator_reads_swap_from_a_scored_copy(naslib, tmp_path):
     assert (tmp_path / "zc" / "scores.json").exists()
 
 
+@pytest.mark.needs_data
 def test_zc_runner_main_on_the_scored_copy(naslib, tmp_path):
     """The runner end to end, reusing a scored copy (use_zc_api: no network is built)."""
-    if not ZC_725.exists():
-        pytest.skip(f"{ZC_725} not available")
+    zc_725 = data_file(*ZC_725)
     from swap_plugin.benchmarks import add_proxy_scores, read_zc_json
 
     zr = load_script("naslib_zc_runner")
-    raw = read_zc_json(ZC_725)
+    raw = read_zc_json(zc_725)
     keys = sorted(raw["cifar10"])[:30]
     # a fake "swap" equal to val_accuracy: the runner must report correlation 1
     dst = tmp_path / "copy.json"
-    add_proxy_scores(ZC_725, dst, "swap", {k: raw["cifar10"][k]["val_accuracy"] for k in keys},
+    add_proxy_scores(zc_725, dst, "swap", {k: raw["cifar10"][k]["val_accuracy"] for k in keys},
                      space="nb201", dataset="cifar10", layout="current")
     res = zr.main(["--config-file", str(ROOT / "configs" / "naslib" / "zc_swap_nb201.yaml"),
                    "--zc-json", str(dst), "--use-zc-api", "out_dir", str(tmp_path / "out"),

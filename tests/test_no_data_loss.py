@@ -12,11 +12,8 @@ import pytest
 
 from swap_plugin.files import (CorruptFileError, OutputExistsError, atomic_output, atomic_write_text,
                                read_json, settings_diff, write_aside, write_outputs_guarded)
-from swap_plugin.paths import data_dir
 from swap_plugin.studies import RecordStore, StudyConfig, run_study
 
-needs_data = pytest.mark.skipif(data_dir(required=False) is None,
-                                reason="benchmark data (SWAP_DATA_DIR or ../shared/data) not available")
 FAST = dict(samples=8, input_size=8, build={"C": 4, "N": 1})
 
 
@@ -128,16 +125,14 @@ def _scores(root):
 
 
 @pytest.fixture(scope="module")
-def reference_study(tmp_path_factory):
+def reference_study(tmp_path_factory, data_root):
     """An uninterrupted 10-arch NB201 study: its records file and scores."""
-    if data_dir(required=False) is None:
-        pytest.skip("benchmark data (SWAP_DATA_DIR or ../shared/data) not available")
     root = tmp_path_factory.mktemp("reference")
     run_study(_study(root), progress=False)
     return root
 
 
-@needs_data
+@pytest.mark.needs_data
 @pytest.mark.parametrize("damage", ["middle line not JSON", "torn last line", "line without key"])
 def test_a_damaged_study_rescores_exactly_the_lost_arch(reference_study, tmp_path, damage):
     """One damaged line of a real study: the other 9 records stay byte for byte, exactly
@@ -172,7 +167,7 @@ def test_a_damaged_study_rescores_exactly_the_lost_arch(reference_study, tmp_pat
         assert now[proxy]["spearman"] == ref[proxy]["spearman"]
 
 
-@needs_data
+@pytest.mark.needs_data
 @pytest.mark.parametrize("content", ["", '{"build": {"C": 4, "N": 1}, "dataset": "cifar10", "image'])
 def test_a_damaged_key_file_is_named_and_nothing_is_deleted(reference_study, tmp_path, content):
     shutil.copytree(reference_study, tmp_path, dirs_exist_ok=True)
@@ -194,7 +189,7 @@ def test_a_damaged_key_file_is_named_and_nothing_is_deleted(reference_study, tmp
     assert json.loads(key.read_text())["samples"] == 8
 
 
-@needs_data
+@pytest.mark.needs_data
 def test_key_file_mismatch_and_loss_name_the_settings(reference_study, tmp_path):
     shutil.copytree(reference_study, tmp_path, dirs_exist_ok=True)
     other = StudyConfig.from_dict({**_study(tmp_path).as_dict(), "samples": 4, "build": {"C": 8, "N": 1}})
@@ -207,7 +202,7 @@ def test_key_file_mismatch_and_loss_name_the_settings(reference_study, tmp_path)
         run_study(_study(tmp_path), progress=False)
 
 
-@needs_data
+@pytest.mark.needs_data
 def test_scores_json_replaced_with_other_settings_says_which(reference_study, tmp_path):
     shutil.copytree(reference_study, tmp_path, dirs_exist_ok=True)
     with pytest.warns(UserWarning, match=r"replacing .*reg_swap/0/scores.json, written with other settings: "
@@ -283,7 +278,7 @@ def test_search_files_damaged_or_foreign_are_named(images, tmp_path):
 
 
 # ------------------------------------------------------------------ benchmark files
-@needs_data
+@pytest.mark.needs_data
 @pytest.mark.parametrize("cut", ["mid_row", "mid_quote", "header", "no_rows"])
 def test_a_cut_benchmark_csv_is_named(tmp_path, cut):
     from swap_plugin.benchmarks import load_ground_truth
@@ -303,7 +298,7 @@ def test_a_cut_benchmark_csv_is_named(tmp_path, cut):
     assert "--gt-source" in str(err.value)
 
 
-@needs_data
+@pytest.mark.needs_data
 def test_a_cut_zc_json_is_named(tmp_path):
     from swap_plugin.benchmarks import load_ground_truth
     from swap_plugin.paths import data_file
@@ -318,7 +313,7 @@ def test_a_cut_zc_json_is_named(tmp_path):
         load_ground_truth("nb201", source="zc", path=p)
 
 
-@needs_data
+@pytest.mark.needs_data
 def test_add_scores_never_replaces_another_file(tmp_path):
     from swap_plugin.benchmarks import add_proxy_scores, check_zc_destination, get_ground_truth, read_zc_json
     from swap_plugin.paths import data_file

@@ -12,15 +12,12 @@ from torch import nn
 from swap_plugin.benchmarks import get_ground_truth
 from swap_plugin.data import load_batch
 from swap_plugin.metric import regulariser
-from swap_plugin.paths import data_dir
 from swap_plugin.proxies import ENSEMBLE_MEMBERS, PROXIES, jacov_score, log_rank_ensemble, synflow_score
 from swap_plugin.proxies.az_nas import expressivity_profile, expressivity_score, progressivity_score
 from swap_plugin.proxies.ensemble import ReferenceEnsemble
 from swap_plugin.spaces import get_space
 from swap_plugin.studies import StudyConfig, run_study, sample_archs
 from swap_plugin.studies.correlate import seeded_network
-
-needs_data = pytest.mark.skipif(data_dir(required=False) is None, reason="benchmark data (SWAP_DATA_DIR) not found")
 
 
 def two_layer():
@@ -81,7 +78,7 @@ def test_log_rank_ensemble_by_hand():
         log_rank_ensemble({"a": [1, 2], "b": [1]})
 
 
-@needs_data
+@pytest.mark.needs_data
 def test_study_swap_ensemble_equals_the_members_computed_directly(tmp_path):
     cfg = StudyConfig.from_dict(dict(space="nb201", dataset="cifar10", n=10, seeds=[3], out=str(tmp_path),
                                      proxies=["swap", "swap_ensemble"], samples=8, input_size=8,
@@ -161,7 +158,6 @@ def test_block_proxies_need_blocks_and_leave_the_model_alone():
     assert torch.equal(bn[1].running_mean, before) and not bn.training
 
 
-@needs_data
 def test_expressivity_profile_of_nb201_equals_a_direct_computation():
     """The hooked block features equal running the stem and cells by hand, and each
     entropy equals numpy's eigenvalues of the covariance."""

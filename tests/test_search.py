@@ -8,22 +8,28 @@ import time
 
 import pytest
 
-from swap_plugin.benchmarks import get_ground_truth
+from swap_plugin.data import EMBEDDED
 from swap_plugin.search import Evolution, EvolutionConfig
 from swap_plugin.spaces import get_space
 
 NB201 = get_space("nb201")
-GT = get_ground_truth("nb201", "cifar10")
 
 
-def truth(arch):
-    return GT.lookup(arch, "cifar10")
+def size(arch):
+    """A data-free fitness: the arch's closed-form NB201 parameter count (few ties)."""
+    return NB201.num_params(arch, "cifar10")
+
+
+@pytest.fixture(scope="module")
+def truth(nb201_gt):
+    """Fitness = the arch's real NB201 CIFAR-10 accuracy (needs the data directory)."""
+    return lambda arch: nb201_gt.lookup(arch, "cifar10")
 
 
 CFG = EvolutionConfig(population_size=10, cycles=30, sample_size=4, mutation_times=3, crossover_prob=0.5)
 
 
-def test_same_seed_same_search_and_elitism():
+def test_same_seed_same_search_and_elitism(truth):
     a = Evolution(NB201, truth, CFG, seed=1)
     mins, bests = [], []
 
@@ -45,24 +51,24 @@ def test_same_seed_same_search_and_elitism():
 
 
 def test_resume_from_checkpoint_equals_uninterrupted(tmp_path):
-    full = Evolution(NB201, truth, CFG, seed=3)
+    full = Evolution(NB201, size, CFG, seed=3)
     full.run()
-    part = Evolution(NB201, truth, CFG, seed=3)
+    part = Evolution(NB201, size, CFG, seed=3)
     part.initialise()
     for _ in range(12):
         part.step()
     part.save(tmp_path / "ckpt.json")
-    resumed = Evolution(NB201, truth, CFG, seed=3)
+    resumed = Evolution(NB201, size, CFG, seed=3)
     assert resumed.load(tmp_path / "ckpt.json") and resumed.cycle == 12
     resumed.run()
     assert json.loads(json.dumps(resumed.state_dict())) == json.loads(json.dumps(full.state_dict()))
-    other = Evolution(NB201, truth, EvolutionConfig(population_size=5), seed=3)
+    other = Evolution(NB201, size, EvolutionConfig(population_size=5), seed=3)
     with pytest.raises(ValueError, match="other evolution settings"):
         other.load(tmp_path / "ckpt.json")
 
 
 def test_crossover_always_and_bad_config():
-    e = Evolution(NB201, truth, EvolutionConfig(population_size=6, cycles=5, sample_size=6,
+    e = Evolution(NB201, size, EvolutionConfig(population_size=6, cycles=5, sample_size=6,
                                                mutation_times=1, crossover_prob=1.0), seed=0)
     e.run()
     assert e.cycle == 5
@@ -123,7 +129,7 @@ def test_search_names_mu_when_the_default_sigma_is_not_positive(tmp_path):
 def test_imagenet_search_uses_its_units_and_eval_size(tmp_path):
     cmd = [sys.executable, "-m", "swap_plugin.cli", "search", "--quiet", "--dataset", "imagenet", "--population", "3",
            "--sample-size", "2", "--mutation-times", "1", "--cycles", "1", "--samples", "8", "--repeats", "1",
-           "--out", str(tmp_path)]
+           "--out", str(tmp_path), "--data", str(EMBEDDED["cifar10"])]  # any real images serve here
     subprocess.run(cmd, check=True, capture_output=True)
     r = json.loads((tmp_path / "result.json").read_text())
     assert r["mu"] == r["sigma"] == 25.0 and r["size_unit"] == "K"
@@ -143,3 +149,23 @@ def test_scoring_network_is_configurable(tmp_path):
     subprocess.run(cmd, check=True, capture_output=True)
     settings = json.loads((tmp_path / "settings.json").read_text())
     assert settings["scoring_net"] == {"C": 4, "layers": 2} and settings["input_size"] == 16
+
+
+def test_search_without_a_data_directory_runs_on_the_embedded_images_and_says_so(no_data_env, tmp_path):
+    cwd, env = no_data_env
+    cmd = [sys.executable, "-m", "swap_plugin.cli", "search", "--cycles", "2", "--population", "4",
+           "--sample-size", "2", "--mutation-times", "1", "--samples", "8", "--repeats", "1",
+           "--out", str(tmp_path / "run")]
+    r = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    line = ("input: 8 of 64 embedded CIFAR-10 test images (swap_plugin/data/default_images/cifar10_test_64.npz; "
+            "no data directory: SWAP_DATA_DIR unset, no shared/data found)")
+    assert r.stdout.count("input: ") == 1 and line in r.stdout.splitlines()
+    result = json.loads((tmp_path / "run" / "result.json").read_text())
+    assert result["input"] == line and result["cycles"] == 2
+    # the same search pointed at the embedded file by hand finds the same arch
+    subprocess.run(cmd[:-1] + [str(tmp_path / "by_hand"), "--quiet", "--data", str(EMBEDDED["cifar10"])],
+                   check=True, capture_output=True)
+    by_hand = json.loads((tmp_path / "by_hand" / "result.json").read_text())
+    assert by_hand["genotype"] == result["genotype"] and by_hand["fitness_reg_swap"] == result["fitness_reg_swap"]
+    assert by_hand["input"] == f"input: 8 of 64 images of {EMBEDDED['cifar10']}"

@@ -114,16 +114,14 @@ def test_main_end_to_end_with_real_scores_and_resume(gt, tmp_path):
 def test_real_fitness_is_deterministic_per_arch(tmp_path):
     space = get_space("nb201")
     a = (2, 3, 0, 2, 4, 3)
-    f1 = sn201.RegSwapFitness(space, "ImageNet16-120", sn201.ScoreCache(None))
-    f2 = sn201.RegSwapFitness(space, "ImageNet16-120", sn201.ScoreCache(None))
-    try:
-        s1 = f1(a)
-    except (FileNotFoundError, ValueError) as e:
-        pytest.skip(f"images not available: {e}")
+    f1 = sn201.RegSwapFitness(space, "cifar10", sn201.ScoreCache(None))
+    f2 = sn201.RegSwapFitness(space, "cifar10", sn201.ScoreCache(None))
+    s1 = f1(a)
     assert s1 == f2(a) > 0
     assert np.isfinite(s1)
 
 
+@pytest.mark.needs_data
 def test_fitness_equals_the_correlation_study_record(tmp_path):
     """Search and study score an arch identically, so study records can fill the cache."""
     import torch
@@ -131,10 +129,7 @@ def test_fitness_equals_the_correlation_study_record(tmp_path):
 
     cfg = StudyConfig.from_yaml(ROOT / "configs" / "nb201.yaml", dataset="cifar10", n=2, seeds=[0, 2],
                                 out=str(tmp_path / "study"), proxies=["swap"], workers=1)
-    try:
-        run_study(cfg, progress=False)
-    except (FileNotFoundError, ValueError) as e:
-        pytest.skip(f"images not available: {e}")
+    run_study(cfg, progress=False)
     base = tmp_path / "study" / "correlation" / "nb201" / "cifar10"
     recs = list(RecordStore(base / "records_seed0.jsonl"))
     space = get_space("nb201")
@@ -168,13 +163,10 @@ def test_ensemble_fitness_ranks_against_its_reference_sample(tmp_path):
 
     space = get_space("nb201")
     members = RecordStore(tmp_path / "m.jsonl")
-    fit = sn201.EnsembleFitness(space, "ImageNet16-120", sn201.ScoreCache(None), members, reference=3,
+    fit = sn201.EnsembleFitness(space, "cifar10", sn201.ScoreCache(None), members, reference=3,
                                 batch_seed=4)
     a = (2, 3, 0, 2, 4, 3)
-    try:
-        got = fit(a)
-    except (FileNotFoundError, ValueError) as e:
-        pytest.skip(f"images not available: {e}")
+    got = fit(a)
     rng, ref = np.random.default_rng(REFERENCE_SEED + 4), []
     while len(ref) < 3:  # the reference draw of EnsembleFitness.ranker
         r = space.sample(rng)
@@ -183,7 +175,7 @@ def test_ensemble_fitness_ranks_against_its_reference_sample(tmp_path):
     x = fit.scorer().inputs
 
     def direct(arch):
-        net = seeded_network(space, arch, "ImageNet16-120", 4)
+        net = seeded_network(space, arch, "cifar10", 4)
         r = fit.scorer().score(net)
         return {"reg_swap": r.swap * np.exp(-((r.params - 1.5) / 1.5) ** 2),
                 **{m: PROXIES[m](net, x) for m in ENSEMBLE_MEMBERS[1:]}}
@@ -192,6 +184,6 @@ def test_ensemble_fitness_ranks_against_its_reference_sample(tmp_path):
     want = ReferenceEnsemble({m: [r[m] for r in rows] for m in ENSEMBLE_MEMBERS})(direct(a))
     assert got == pytest.approx(want, rel=1e-12)
     assert len(members) == 4 and fit.reference_seconds > 0
-    again = sn201.EnsembleFitness(space, "ImageNet16-120", sn201.ScoreCache(None), members, reference=3,
+    again = sn201.EnsembleFitness(space, "cifar10", sn201.ScoreCache(None), members, reference=3,
                                   batch_seed=4)
     assert again(a) == pytest.approx(got, rel=1e-12) and len(members) == 4  # members read back

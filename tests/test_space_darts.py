@@ -1,7 +1,9 @@
 """DARTS / NB301 space: encodings, operators and networks against real data.
 
-Data (read-only, by path): NB301 rows from NAS-Bench-Suite-Zero (compact + genotype +
-params), the official SWAP ``DARTS_archs_CIFAR10.csv`` and published DARTS genotypes.
+Data (read-only, by path; tests marked ``needs_data``): NB301 rows from
+NAS-Bench-Suite-Zero (compact + genotype + params), the official SWAP
+``DARTS_archs_CIFAR10.csv`` and published DARTS genotypes. DARTS V2 and the first SWAP
+row are also written out below, so the tests of operators and networks need no data.
 """
 import ast
 import csv
@@ -14,7 +16,7 @@ import torch
 import torch.nn as nn
 
 from swap_plugin.metric.params import count_parameters
-from swap_plugin.paths import data_dir, data_file
+from swap_plugin.paths import data_file
 from swap_plugin.spaces import get_space, list_spaces
 from swap_plugin.spaces.darts import (
     NO_EDGE, OP_NAMES, canonical, check_compact, compact_to_genotype, from_op_matrix,
@@ -23,8 +25,18 @@ from swap_plugin.spaces.darts import (
 )
 from swap_plugin.spaces.darts_ops import FactorizedReduce, Identity, count_params, drop_path
 
-pytestmark = pytest.mark.skipif(data_dir(required=False) is None,
-                                reason="benchmark data (../shared/data) not available")
+#: DARTS V2 (Liu et al. 2019) as known_darts_genotypes.json holds it (checked below)
+DARTS_V2 = ("Genotype(normal=[('sep_conv_3x3', 0), ('sep_conv_3x3', 1), ('sep_conv_3x3', 0), "
+            "('sep_conv_3x3', 1), ('sep_conv_3x3', 1), ('skip_connect', 0), ('skip_connect', 0), "
+            "('dil_conv_3x3', 2)], normal_concat=[2, 3, 4, 5], reduce=[('max_pool_3x3', 0), "
+            "('max_pool_3x3', 1), ('skip_connect', 2), ('max_pool_3x3', 1), ('max_pool_3x3', 0), "
+            "('skip_connect', 2), ('skip_connect', 2), ('max_pool_3x3', 1)], reduce_concat=[2, 3, 4, 5])")
+#: the first genotype of the official SWAP DARTS_archs_CIFAR10.csv ('none', a repeated input)
+SWAP_ROW0 = ("Genotype(normal=[('none', 0), ('dil_conv_5x5', 0), ('sep_conv_5x5', 0), ('sep_conv_3x3', 1), "
+             "('sep_conv_3x3', 1), ('dil_conv_5x5', 2), ('sep_conv_5x5', 3), ('skip_connect', 4)], "
+             "normal_concat=[2, 3, 4, 5], reduce=[('none', 0), ('dil_conv_5x5', 0), ('sep_conv_5x5', 0), "
+             "('sep_conv_3x3', 1), ('sep_conv_3x3', 1), ('dil_conv_5x5', 2), ('sep_conv_5x5', 3), "
+             "('skip_connect', 4)], reduce_concat=[2, 3, 4, 5])")
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -69,6 +81,7 @@ def test_registry():
     assert (sw.allow_none, sw.distinct_inputs, sw.tied_cells) == (True, False, True)
 
 
+@pytest.mark.needs_data
 def test_nb301_compact_matches_genotype_strings():
     """Pair j -> node 2 + j//2, op idx per NASLib: checked on every NB301 row."""
     sp = get_space("nb301")
@@ -87,6 +100,7 @@ def test_nb301_compact_matches_genotype_strings():
             assert inp < 2 + (j % 8) // 2
 
 
+@pytest.mark.needs_data
 def test_nb301_json_and_op_matrix_round_trip():
     sp = get_space("nb301")
     for arch in nb301_distinct():
@@ -108,13 +122,13 @@ def test_nb301_json_and_op_matrix_round_trip():
 
 
 def test_op_matrix_layout_example():
-    g = known()["DARTS_V2"]
-    normal, reduce = to_op_matrix(get_space("darts").from_json(g))
+    v2 = get_space("darts").from_str(DARTS_V2)
+    normal, reduce = to_op_matrix(v2)
     # DARTS V2 normal node 5 = skip_connect from c_{k-2} and dil_conv_3x3 from node 2
     assert normal[0][5] == "skip_connect" and normal[2][5] == "dil_conv_3x3"
     assert normal[0][2] == normal[1][2] == "sep_conv_3x3"
     assert reduce[0][2] == reduce[1][2] == "max_pool_3x3"
-    num = to_op_matrix(get_space("darts").from_json(g), numeric=True)[0]
+    num = to_op_matrix(v2, numeric=True)[0]
     assert num[0][5] == 2 and num[3][4] == NO_EDGE
     with pytest.raises(ValueError, match="exactly 2"):
         bad = [row[:] for row in normal]
@@ -134,7 +148,7 @@ def test_genotype_parsing_variants_and_safety():
             "('skip_connect', 2), ('skip_connect', 2), ('max_pool_3x3', 1)], "
             "reduce_concat=range(2, 6))")
     sp = get_space("darts")
-    v2 = sp.from_json(known()["DARTS_V2"])
+    v2 = sp.from_str(DARTS_V2)
     assert sp.from_str(text) == v2
     assert sp.from_str("genotypes." + text) == v2
     g = parse_genotype(text)
@@ -153,12 +167,13 @@ def test_genotype_parsing_variants_and_safety():
             sp.from_str(bad)
 
 
+@pytest.mark.needs_data
 def test_swap_csv_parses_round_trips_and_builds_scoring_network():
     """All 1,000 official SWAP genotypes: 'none' allowed, inputs may repeat, normal ==
     reduce; each builds the official scoring network (1 reduction cell, 24 features)."""
     sw, nb = get_space("darts_swap"), get_space("darts")
     rows = swap_rows()
-    assert len(rows) == 1000
+    assert len(rows) == 1000 and rows[0][0] == SWAP_ROW0
     x = torch.randn(2, 3, 8, 8)
     n_none = n_dup = 0
     with torch.no_grad():
@@ -229,7 +244,7 @@ def test_operators_always_valid_and_different(name):
                 assert node in (a[c][2 * k: 2 * k + 2], b[c][2 * k: 2 * k + 2])
         assert sp.crossover(a, a, rng) == a
     # a parent outside the sampling domain (duplicate inputs) still mutates validly
-    dup = get_space("darts_swap").from_str(swap_rows()[0][0])
+    dup = get_space("darts_swap").from_str(SWAP_ROW0)
     for seed in range(20):
         child = sp.mutate(dup, np.random.default_rng(seed))
         check_compact(child)
@@ -254,6 +269,7 @@ def test_sampling_distribution():
 
 
 # ------------------------------------------------------------------ networks
+@pytest.mark.needs_data
 def test_all_nb301_genotypes_build_and_forward():
     """Every distinct NB301 genotype builds (3 cells: normal, reduce, reduce after a
     reduction so FactorizedReduce preprocessing runs) and gives finite logits."""
@@ -266,6 +282,7 @@ def test_all_nb301_genotypes_build_and_forward():
             assert y.shape == (2, 10) and torch.isfinite(y).all()
 
 
+@pytest.mark.needs_data
 def test_nb301_params_equal_suite_zero_for_all_rows():
     """NAS-Bench-Suite-Zero's NB301 ``params`` is the NB301-size (C=32, 8 cells) network
     with non-affine op BNs (NASLib's graph), auxiliary excluded: exact for all rows."""
@@ -296,9 +313,11 @@ PUBLISHED = {
 }
 
 
+@pytest.mark.needs_data
 def test_published_param_counts():
     sp = get_space("darts")
     v2 = sp.from_json(known()["DARTS_V2"])
+    assert v2 == sp.from_str(DARTS_V2)
     assert sp.num_params(v2, "cifar10", unit="1") == 3_349_342
     assert sp.num_params(v2, "imagenet", unit="1") == 4_718_752
     for name, (cifar, imagenet) in PUBLISHED.items():
@@ -314,7 +333,7 @@ def test_published_param_counts():
 
 def test_eval_size_networks_forward_and_auxiliary():
     sp = get_space("darts")
-    v2 = sp.from_json(known()["DARTS_V2"])
+    v2 = sp.from_str(DARTS_V2)
     net = sp.build(v2, "cifar10", auxiliary=True)      # C=36, 20 cells
     assert len(net.cells) == 20 and net.stem[0].out_channels == 108
     assert [i for i, c in enumerate(net.cells) if c.reduction] == [6, 13]
@@ -347,7 +366,7 @@ def test_drop_path_is_per_sample_and_scaled():
     assert drop_path(x, 0.0) is x
     # an Identity (skip) edge is never dropped; eval mode never drops
     sp = get_space("darts")
-    net = sp.build(sp.from_json(known()["DARTS_V2"]), "cifar10", C=4, layers=3,
+    net = sp.build(sp.from_str(DARTS_V2), "cifar10", C=4, layers=3,
                    drop_path_prob=0.9)
     assert any(isinstance(m, Identity) for m in net.modules())
     net.eval()

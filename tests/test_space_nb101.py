@@ -1,5 +1,6 @@
 """NB101 space: NASLib encoding, the benchmark graph hash, nasbench-pytorch builds and
-their parameter counts, checked against the real tables in ../shared/data/nb101."""
+their parameter counts, checked against the real tables of the data directory's nb101/
+(those tests need it) and against a benchmark row written out here (those need nothing)."""
 import csv
 import itertools
 import json
@@ -21,8 +22,16 @@ def space():
     return get_space("nb101")
 
 
+#: the first row of nb101_1000_decoded.json (test_hash_matches_benchmark_for_all_1000 checks it)
+ROW0 = {"hash": "00005c142e6f48ac74fdcf73e3439874", "params": 8555530,
+        "matrix": [[0, 1, 0, 0, 1, 1, 0], [0, 0, 1, 0, 0, 0, 0], [0, 0, 0, 1, 0, 0, 1], [0, 0, 0, 0, 0, 1, 0],
+                   [0, 0, 0, 0, 0, 1, 0], [0, 0, 0, 0, 0, 0, 1], [0, 0, 0, 0, 0, 0, 0]],
+        "ops": ["input", "conv3x3-bn-relu", "maxpool3x3", "conv3x3-bn-relu", "conv3x3-bn-relu",
+                "conv1x1-bn-relu", "output"]}
+
+
 @pytest.fixture(scope="module")
-def table():
+def table(data_root):
     """1,000 benchmark rows (pruned matrix, op names, params, hash) + their archs."""
     with open(data_file("nb101", "nb101_1000_decoded.json")) as f:
         rows = json.load(f)
@@ -41,6 +50,7 @@ def test_registered():
     assert "nb101" in list_spaces()
 
 
+@pytest.mark.needs_data
 def test_encoding_matches_naslib(space):
     """(unpruned matrix, op names) -> the NASLib tuple, for NAS-Bench-Suite-Zero keys."""
     with open(data_file("nb101", "nb101_naslib_zc_500_decoded.csv")) as f:
@@ -90,10 +100,11 @@ def test_from_spec_and_parsing(space):
 def test_hash_matches_benchmark_for_all_1000(table, space):
     for row, arch in table:
         assert space.hash(arch) == row["hash"]
+    assert {k: table[0][0][k] for k in ROW0} == ROW0
 
 
-def test_hash_is_isomorphism_invariant(table):
-    row, arch = table[0]
+def test_hash_is_isomorphism_invariant():
+    row, arch = ROW0, from_spec(ROW0["matrix"], ROW0["ops"])
     matrix, ops = to_spec(arch)
     # relabel interior vertices by every permutation keeping the matrix upper triangular
     seen = 0
@@ -155,6 +166,7 @@ def test_closed_form_equals_real_builds(table, space):
         assert count_parameters(net, unit="1") == row["params"] == param_count(arch)
 
 
+@pytest.mark.needs_data
 def test_params_match_naslib_suite_zero(space):
     with open(data_file("nb101", "naslib_zc_nasbench101_500.json")) as f:
         recs = json.load(f)["nasbench101"]["cifar10"]
@@ -162,10 +174,11 @@ def test_params_match_naslib_suite_zero(space):
         assert abs(space.num_params(space.from_str(key)) - rec["params"]) < 5e-7
 
 
-def test_network_forward_and_modules(table, space):
+def test_network_forward_and_modules(space):
     torch.manual_seed(0)
-    row, arch = table[0]  # 7 vertices: 3 conv3x3, 1 conv1x1, 1 maxpool, 3 input edges
+    arch = from_spec(ROW0["matrix"], ROW0["ops"])  # 7 vertices: 3 conv3x3, 1 conv1x1, 1 maxpool, 3 input edges
     net = space.build(arch)
+    assert count_parameters(net, unit="1") == ROW0["params"] == param_count(arch)
     out = net(torch.randn(2, 3, 32, 32))
     assert out.shape == (2, 10) and torch.isfinite(out).all()
     assert net.classifier.in_features == 512

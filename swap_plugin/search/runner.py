@@ -62,7 +62,7 @@ def run_search(cfg: SearchConfig, progress: bool = True) -> dict:
     ``out/result.json`` + ``out/genotype.txt`` at the end. Returns the result dict."""
     from tqdm import tqdm
 
-    from ..data import load_batch
+    from ..data import describe_input, load_batch
     from ..metric import SwapScorer
     from ..spaces import get_space
 
@@ -72,6 +72,9 @@ def run_search(cfg: SearchConfig, progress: bool = True) -> dict:
     images = "imagenet" if cfg.dataset == "imagenet" else cfg.dataset
     x = load_batch(images, cfg.samples, source=cfg.image_source, seed=cfg.seed,
                    size=cfg.input_size or 32)
+    source_line = describe_input(images, cfg.samples, source=cfg.image_source)
+    if progress:
+        print(source_line, flush=True)
     scorer = SwapScorer(x, repeats=cfg.repeats, init="gaussian", seed=cfg.seed, mode="train",
                         mu=cfg.mu, sigma=cfg.sigma, formula=cfg.formula, size_unit=cfg.size_unit,
                         device=cfg.device)
@@ -100,7 +103,7 @@ def run_search(cfg: SearchConfig, progress: bool = True) -> dict:
     result = {"space": cfg.space, "dataset": cfg.dataset, "arch": arch, "fitness_reg_swap": fit,
               "mu": cfg.mu, "sigma": cfg.sigma, "size_unit": cfg.size_unit, "formula": cfg.formula,
               "search_seconds": seconds, "evaluations": evo.evaluations, "cycles": evo.cycle,
-              "seed": cfg.seed, "genotype": space.to_str(arch)}
+              "seed": cfg.seed, "genotype": space.to_str(arch), "input": source_line}
     if hasattr(space, "to_json"):
         result["genotype_json"] = space.to_json(arch)
     eval_ds = "imagenet" if cfg.dataset == "imagenet" else "cifar10"

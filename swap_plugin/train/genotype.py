@@ -80,7 +80,12 @@ def load_genotype(spec: str) -> Tuple[Any, str]:
             return arch, space.to_str(arch)
         hint = f"; known names: {', '.join(sorted(table)[:8])}, ..."
     else:
-        hint = ""
+        from ..paths import ENV_VAR, origin
+
+        where = f"{known} does not exist" if known is not None else f"no data directory was found ({ENV_VAR})"
+        hint = (f"; names of published genotypes (DARTS_V2, PC-DARTS ...) are looked up in "
+                f"darts/known_darts_genotypes.json ({origin('darts/known_darts_genotypes.json')}), but "
+                f"{where}: set {ENV_VAR}, or pass the Genotype(...) string or a genotype file")
     raise ValueError(f"--genotype {text[:80]!r} is neither a Genotype(...) string, a JSON genotype, "
                      f"an existing file nor a known genotype name{hint}")
 
