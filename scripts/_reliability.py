@@ -261,7 +261,7 @@ def _cases() -> List[Case]:
         Case("flag-search-mu-nan", with_flag(S, "--mu", "nan"), "error", ("--mu",)),
         Case("flag-search-samples-0", with_flag(S, "--samples", "0"), "error", ("--samples",)),
         Case("flag-score-arch-empty", score + ["--arch", ""], "error", ("--arch",)),
-        Case("flag-score-model-kwargs-space", score + ["--model-kwargs", '{"C": 8}'], "error", ("--model-kwargs",)),
+        Case("flag-score-model-kwargs-space", score + ["--model-kwargs", '{"bogus_width": 8}'], "error", ("--model-kwargs",)),
         # image files, study config, genotype file
         Case("npz-text-score", with_flag(score, "--data", "fake.npz"), "error", ("fake.npz",), _file("fake.npz", "text")),
         Case("npz-empty-search", with_flag(S, "--data", "empty.npz"), "error", ("empty.npz",), _file("empty.npz", "empty")),
