@@ -7,12 +7,13 @@ clean run, with no record lost and no file overwritten; exits 1 when one does no
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _reliability import REPO, report_lines, run_matrix, select  # noqa: E402
-from _report import report_head, write_report  # noqa: E402
+from _report import report_head  # noqa: E402
 
 TITLE = "Reliability matrix: bad inputs, kills and reruns"
 
@@ -32,7 +33,9 @@ def main(argv=None) -> int:
         ap.error(f"--cases {a.cases!r} matches no case")
     outs = run_matrix(cases, a.seed, echo=True)
     lines = report_lines(outs, report_head(TITLE, __file__, argv))
-    write_report(out, lines, echo=0)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.with_name(out.name + ".tmp").write_text("\n".join(lines) + "\n")
+    os.replace(out.with_name(out.name + ".tmp"), out)  # atomic: a kill leaves the old report whole
     print(f"{lines[-1]}\nwrote {out}")
     return 1 if any(o.outcome == "FAIL" for o in outs) else 0
 
