@@ -234,6 +234,8 @@ def test_with_a_data_directory_the_default_files_are_unchanged(data_root):
 
 
 def test_a_file_that_is_not_an_npz_gets_a_clear_error(tmp_path, monkeypatch):
+    from swap_plugin.train.datasets import read_npz
+
     cases = {"text.npz": b"airplane,automobile\n1,2\n", "empty.npz": b"",
              "cut.npz": C10.read_bytes()[:50_000], "noise.npz": bytes(range(128, 256))}
     for name, content in cases.items():
@@ -248,6 +250,11 @@ def test_a_file_that_is_not_an_npz_gets_a_clear_error(tmp_path, monkeypatch):
         msg = str(err.value)
         assert str(tmp_path / name) in msg and why in msg and "allow_pickle" not in msg
         assert "not a valid .npz of uint8 images (N, H, W, 3)" in msg and "numpy.savez" in msg
+        with pytest.raises(ValueError) as err:  # the training reader (images and labels) says the same
+            read_npz(tmp_path / name)
+        msg = str(err.value)
+        assert str(tmp_path / name) in msg and why in msg and "allow_pickle" not in msg
+        assert "not a valid .npz of uint8 images (N, H, W, 3) and integer labels" in msg
 
 
 def test_download_without_torchvision_says_what_to_install(tmp_path, monkeypatch):

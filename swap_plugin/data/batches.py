@@ -166,11 +166,12 @@ def _count(src: ImageSource, dataset: str, split: str) -> Optional[int]:
     return None
 
 
-def _npz(path: Path, key: str) -> np.ndarray:
-    if not path.exists():
-        raise FileNotFoundError(f"image file {path} not found; {_IMAGES_HOW}, or set {ENV_VAR}")
-    what = ("is not a valid .npz of uint8 images (N, H, W, 3) ({err}); write one with "
-            "numpy.savez(path, images=uint8_array), or point --data (API: source=) at a CIFAR "
+def open_npz(path: Path, *, needs: str = "uint8 images (N, H, W, 3)"):
+    """``np.load(path)`` of an ``.npz`` archive, or a ``ValueError`` that names the file and
+    says what is wrong with it (empty, text, a bare ``.npy``, damaged zip) and what to do;
+    never numpy's ``allow_pickle`` advice. ``needs`` says what the archive should hold."""
+    what = (f"is not a valid .npz of {needs} ({{err}}); write one with "
+            "numpy.savez(path, images=uint8_array, ...), or point --data (API: source=) at a CIFAR "
             "root or an image folder instead")
     with open(path, "rb") as f:
         head = f.read(64)
@@ -181,21 +182,32 @@ def _npz(path: Path, key: str) -> np.ndarray:
                f"it is not an .npz (zip) archive: it starts with {head[:8]!r}")
     if problem is None:
         try:
-            z = np.load(path, allow_pickle=False)
+            return np.load(path, allow_pickle=False)
         except (ValueError, OSError, EOFError, zipfile.BadZipFile) as err:
             problem = f"a damaged archive: {type(err).__name__}: {err}"
-    if problem is not None:
-        raise ValueError(f"{path} " + what.format(err=problem))
+    raise ValueError(f"{path} " + what.format(err=problem))
+
+
+def read_npz_array(z, path: Path, key: str) -> np.ndarray:
+    """Array ``key`` of an open archive; a damaged member is an error naming the file."""
+    try:
+        return z[key]
+    except (ValueError, OSError, EOFError, zipfile.BadZipFile) as err:
+        raise ValueError(f"{path}: its '{key}' array is unreadable ({type(err).__name__}: {err}); "
+                         "the .npz is damaged: write it again with numpy.savez") from None
+
+
+def _npz(path: Path, key: str) -> np.ndarray:
+    if not path.exists():
+        raise FileNotFoundError(f"image file {path} not found; {_IMAGES_HOW}, or set {ENV_VAR}")
+    z = open_npz(path)
     with z:
         if key not in z and "images" in z:
             key = "images"
         if key not in z:
             raise ValueError(f"{path} has no '{key}' array (keys: {list(z.keys())}); expected "
                              "uint8 images of shape (N, H, W, 3)")
-        try:
-            arr = z[key]
-        except (ValueError, OSError, EOFError, zipfile.BadZipFile) as err:
-            raise ValueError(f"{path} " + what.format(err=f"its '{key}' array is unreadable: {err}")) from None
+        arr = read_npz_array(z, path, key)
     if arr.dtype != np.uint8 or arr.ndim != 4 or arr.shape[-1] != 3:
         raise ValueError(f"{path}:{key} must be uint8 (N, H, W, 3), got {arr.dtype} {arr.shape}")
     return arr

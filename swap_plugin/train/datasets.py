@@ -37,6 +37,7 @@ import torch.nn.functional as F
 from torch.utils.data import Dataset, Sampler
 
 from ..data import MEAN_STD
+from ..data.batches import open_npz, read_npz_array
 
 _IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".webp", ".ppm", ".tif", ".tiff"}
 NATIVE_CLASSES = {"cifar10": 10, "cifar100": 100, "imagenet": 1000}
@@ -111,13 +112,13 @@ def read_split(dataset: str, source: Union[str, Path], split: str, *, key: str =
 def read_npz(path: Path, key: str = "images") -> ImageSet:
     if not path.exists():
         raise FileNotFoundError(f"{path} not found")
-    with np.load(path) as z:
+    with open_npz(path, needs="uint8 images (N, H, W, 3) and integer labels") as z:
         if key not in z:
             raise ValueError(f"{path} has no {key!r} array (keys: {list(z.keys())})")
         if "labels" not in z:
             raise ValueError(f"{path} has no 'labels' array; training needs labels (keys: {list(z.keys())})")
-        images, labels = z[key], z["labels"]
-        classes = [str(c) for c in z["class_names"]] if "class_names" in z else None
+        images, labels = read_npz_array(z, path, key), read_npz_array(z, path, "labels")
+        classes = [str(c) for c in read_npz_array(z, path, "class_names")] if "class_names" in z else None
     if images.dtype != np.uint8 or images.ndim != 4 or images.shape[-1] != 3:
         raise ValueError(f"{path}:{key} must be uint8 (N, H, W, 3), got {images.dtype} {images.shape}")
     return ImageSet(labels, images=images, classes=classes, source=f"{path}:{key}")
