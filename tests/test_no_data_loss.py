@@ -243,6 +243,29 @@ def test_a_moved_search_resumes_and_other_settings_are_named(images, tmp_path):
                               "the stored settings to resume it")
 
 
+def test_a_resumed_search_never_switches_its_images_silently(tmp_path, monkeypatch):
+    """The same flags read other images once the data directory changes (e.g. a search started
+    on the embedded images, resumed after SWAP_DATA_DIR was set): that is another search."""
+    from swap_plugin.search import run_search
+
+    for name, seed in (("d1", 1), ("d2", 2)):
+        f = tmp_path / name / "images" / "cifar10_test_1000_jpeg.npz"
+        f.parent.mkdir(parents=True)
+        np.savez(f, images=np.random.default_rng(seed).integers(0, 256, (16, 32, 32, 3), dtype=np.uint8))
+    monkeypatch.setenv("SWAP_DATA_DIR", str(tmp_path / "d1"))
+    first = run_search(_search(None, tmp_path / "s"), progress=False)
+    stored = json.loads((tmp_path / "s" / "settings.json").read_text())
+    assert len(stored["input_sha256"]) == 64 and str(tmp_path / "d1") in stored["input"]
+    assert run_search(_search(None, tmp_path / "s"), progress=False)["arch"] == first["arch"]
+    monkeypatch.setenv("SWAP_DATA_DIR", str(tmp_path / "d2"))
+    with pytest.raises(ValueError) as err:
+        run_search(_search(None, tmp_path / "s"), progress=False)
+    msg = str(err.value)
+    assert msg.startswith(f"{tmp_path / 's'} holds a search with other settings (input images: input: 4 of 16")
+    assert str(tmp_path / "d1") in msg and str(tmp_path / "d2") in msg
+    assert json.loads((tmp_path / "s" / "settings.json").read_text()) == stored  # nothing rewritten
+
+
 def test_search_files_damaged_or_foreign_are_named(images, tmp_path):
     from swap_plugin.search import run_search
 

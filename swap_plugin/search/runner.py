@@ -81,8 +81,11 @@ def run_search(cfg: SearchConfig, progress: bool = True) -> dict:
     evo = Evolution(space, _fitness(space, scorer, cfg), cfg.evolution, seed=cfg.seed)
     ckpt = out / "checkpoint.json"
     settings = out / "settings.json"
-    check_search_dir(out, cfg)
-    atomic_write_json(settings, cfg.as_dict(), indent=1)
+    # the images themselves belong to the search: the same flags read other images once a data
+    # directory appears (or moves), and a resumed search must not switch to them silently
+    current = {**cfg.as_dict(), "input_sha256": batch_sha256(x), "input": source_line}
+    check_search_dir(out, current)
+    atomic_write_json(settings, current, indent=1)
     resumed = evo.load(ckpt)
     elapsed0 = evo.history[-1].get("elapsed", 0.0) if resumed and evo.history else 0.0
     t0 = time.perf_counter()
@@ -114,8 +117,16 @@ def run_search(cfg: SearchConfig, progress: bool = True) -> dict:
     return result
 
 
-#: settings that do not change a search's numbers: its place on disk (a moved run resumes)
-NOT_IDENTITY = ("out",)
+#: settings that do not change a search's numbers: its place on disk (a moved run resumes) and
+#: the description of its input (the images are compared by ``input_sha256``)
+NOT_IDENTITY = ("out", "input")
+
+
+def batch_sha256(x) -> str:
+    """sha256 of an input batch's float32 bytes: which images a search scores on."""
+    import hashlib
+
+    return hashlib.sha256(x.detach().cpu().contiguous().numpy().tobytes()).hexdigest()
 
 
 def search_identity(settings: dict) -> dict:
@@ -123,9 +134,10 @@ def search_identity(settings: dict) -> dict:
     return {k: v for k, v in json.loads(json.dumps(settings)).items() if k not in NOT_IDENTITY}
 
 
-def check_search_dir(out: Path, cfg: SearchConfig) -> None:
+def check_search_dir(out: Path, current: dict) -> None:
     """Raise unless ``out`` is empty of search files or holds this very search (same
-    settings, wherever the folder now is). Errors name the file and the differing settings."""
+    settings and input images, wherever the folder now is). ``current``: this search's
+    settings as stored in settings.json. Errors name the file and the differing settings."""
     ckpt, settings = out / "checkpoint.json", out / "settings.json"
     if ckpt.exists() and not settings.exists():
         raise CorruptFileError(f"{ckpt} has no settings.json beside it, so it cannot be checked "
@@ -151,7 +163,13 @@ def check_search_dir(out: Path, cfg: SearchConfig) -> None:
         raise OutputExistsError(f"{settings} exists and is not a search's settings file; pass "
                                 "another --out, or move the file away (nothing was written)")
     if ckpt.exists():
-        diff = settings_diff(search_identity(old), search_identity(cfg.as_dict()))
+        now = search_identity(current)
+        if "input_sha256" not in old:  # written before the input was recorded: compare the flags
+            now.pop("input_sha256", None)
+        diff = settings_diff(search_identity(old), now)
+        if any(d.startswith("input_sha256") for d in diff):
+            diff = [d for d in diff if not d.startswith("input_sha256")] + [
+                f"input images: {old.get('input', 'other images')} (stored) vs {current.get('input')} (now)"]
         if diff:
             raise ValueError(f"{out} holds a search with other settings ({'; '.join(diff)}); pass "
                              "another --out, or the stored settings to resume it")
