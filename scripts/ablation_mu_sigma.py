@@ -25,7 +25,7 @@ from scipy import stats
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from _report import (command_line, produced_by, read_json_file, report_head, write_figure,  # noqa: E402
+from swap_plugin.studies.report import (command_line, produced_by, read_json_file, report_head, write_figure,  # noqa: E402
                      write_report, write_text_report)
 from swap_plugin.benchmarks import get_ground_truth  # noqa: E402
 from swap_plugin.studies.mu_sigma import auto_mu_sigma  # noqa: E402

@@ -28,7 +28,7 @@ from scipy import stats
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from _report import (produced_by, read_commands, read_json_file, report_head, scoring_label,  # noqa: E402
+from swap_plugin.studies.report import (produced_by, read_commands, read_json_file, report_head, scoring_label,  # noqa: E402
                      write_report)
 from swap_plugin.benchmarks.zc_json import load_zc_json  # noqa: E402
 from swap_plugin.spaces import get_space  # noqa: E402

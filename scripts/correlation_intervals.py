@@ -24,7 +24,7 @@ from scipy.stats import spearmanr
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from _report import (produced_by, read_commands, read_json_file, report_head, scoring_label,  # noqa: E402
+from swap_plugin.studies.report import (produced_by, read_commands, read_json_file, report_head, scoring_label,  # noqa: E402
                      write_report)
 from correlation_report import PAPER_REG_SWAP  # noqa: E402
 from swap_plugin.studies import spearman_interval  # noqa: E402

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from _report import (command_line, network_label, produced_by, read_commands, read_json_file,  # noqa: E402
+from swap_plugin.studies.report import (command_line, network_label, produced_by, read_commands, read_json_file,  # noqa: E402
                      write_report)
 from swap_plugin.proxies import ENSEMBLE_MEMBERS  # noqa: E402
 

@@ -20,7 +20,7 @@ from scipy.stats import rankdata, spearmanr
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from _report import produced_by, read_commands, report_head, write_report  # noqa: E402
+from swap_plugin.studies.report import produced_by, read_commands, report_head, write_report  # noqa: E402
 from swap_plugin.benchmarks import get_ground_truth  # noqa: E402
 from swap_plugin.metric import regulariser  # noqa: E402
 from swap_plugin.studies import RecordStore  # noqa: E402

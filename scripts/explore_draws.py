@@ -23,7 +23,7 @@ from scipy.stats import spearmanr
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from _report import (produced_by, read_commands, read_json_file, report_head, scoring_label,  # noqa: E402
+from swap_plugin.studies.report import (produced_by, read_commands, read_json_file, report_head, scoring_label,  # noqa: E402
                      write_report)
 from swap_plugin.benchmarks import get_ground_truth  # noqa: E402
 from swap_plugin.metric import regulariser  # noqa: E402

@@ -46,7 +46,7 @@ from tqdm import tqdm
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from _report import (OutputExistsError, atomic_write_text, read_json_file, report_head,  # noqa: E402
+from swap_plugin.studies.report import (OutputExistsError, atomic_write_text, read_json_file, report_head,  # noqa: E402
                      write_report)
 from swap_plugin.benchmarks import NB201_TEST_COLUMNS, get_ground_truth  # noqa: E402
 from swap_plugin.metric import regulariser  # noqa: E402

@@ -31,7 +31,7 @@ from scipy import stats
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from _report import produced_by, read_commands, read_json_file, report_head, write_report  # noqa: E402
+from swap_plugin.studies.report import produced_by, read_commands, read_json_file, report_head, write_report  # noqa: E402
 from swap_plugin.benchmarks import get_ground_truth  # noqa: E402
 from swap_plugin.paths import data_file  # noqa: E402
 from swap_plugin.proxies import ENSEMBLE_MEMBERS  # noqa: E402

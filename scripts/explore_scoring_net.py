@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from _report import report_head, rho_text, write_report  # noqa: E402
+from swap_plugin.studies.report import report_head, rho_text, write_report  # noqa: E402
 from swap_plugin.studies import StudyConfig, config_path, run_study  # noqa: E402
 
 # (space, ground-truth source, label, build kwargs, S)

@@ -25,7 +25,7 @@ from tqdm import tqdm
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from _report import report_head, write_text_report  # noqa: E402
+from swap_plugin.studies.report import report_head, write_text_report  # noqa: E402
 from swap_plugin import SwapScorer  # noqa: E402
 from swap_plugin.benchmarks import NB201_TEST_COLUMNS, get_ground_truth  # noqa: E402
 from swap_plugin.data import load_batch  # noqa: E402

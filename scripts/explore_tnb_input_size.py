@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from _report import report_head, rho_text, write_report  # noqa: E402
+from swap_plugin.studies.report import report_head, rho_text, write_report  # noqa: E402
 from swap_plugin.studies import RecordStore, StudyConfig, config_path, run_study  # noqa: E402
 from swap_plugin.studies.correlate import study_dir  # noqa: E402
 

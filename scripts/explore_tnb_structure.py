@@ -29,7 +29,7 @@ from scipy import stats
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from _report import produced_by, read_commands, report_head, write_report  # noqa: E402
+from swap_plugin.studies.report import produced_by, read_commands, report_head, write_report  # noqa: E402
 from swap_plugin.benchmarks import get_ground_truth  # noqa: E402
 from swap_plugin.spaces.tnb101 import TASKS, macro_counts, unpad  # noqa: E402
 from swap_plugin.studies.heatmap import collect, mean_spearman  # noqa: E402

@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _reliability import REPO, report_lines, run_matrix, select  # noqa: E402
-from _report import report_head  # noqa: E402
+from swap_plugin.studies.report import report_head  # noqa: E402
 
 TITLE = "Reliability matrix: bad inputs, kills and reruns"
 

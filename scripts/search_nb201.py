@@ -47,7 +47,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from _report import write_text_report  # noqa: E402
+from swap_plugin.studies.report import write_text_report  # noqa: E402
 from swap_plugin.benchmarks import NB201_TEST_COLUMNS, get_ground_truth  # noqa: E402
 from swap_plugin.files import OutputExistsError, atomic_write_json, read_json, settings_diff  # noqa: E402
 from swap_plugin.metric import regulariser  # noqa: E402

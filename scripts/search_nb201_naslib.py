@@ -27,7 +27,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from _report import atomic_write_text, read_json_file, write_text_report  # noqa: E402
+from swap_plugin.studies.report import atomic_write_text, read_json_file, write_text_report  # noqa: E402
 from swap_plugin.benchmarks import NB201_TEST_COLUMNS, get_ground_truth  # noqa: E402
 
 DATASETS = ("cifar10", "cifar100", "ImageNet16-120")

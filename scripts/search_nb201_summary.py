@@ -17,7 +17,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from _report import read_json_file, report_head, write_report  # noqa: E402
+from swap_plugin.studies.report import read_json_file, report_head, write_report  # noqa: E402
 
 # the targets: mean test accuracy (%) of the found arch over 10 seeds
 TARGETS = {"cifar10": 93.5, "cifar100": 71.0, "ImageNet16-120": 45.0}

@@ -346,9 +346,8 @@ def test_add_scores_never_replaces_another_file(tmp_path):
 
 # ------------------------------------------------------------------ report scripts
 def test_report_scripts_replace_only_their_own_command_output(tmp_path, capsys):
-    from script_loader import load_script
+    from swap_plugin.studies import report as rep
 
-    rep = load_script("_report")
     p = tmp_path / "r.md"
     head = rep.report_head("T", "explore_draws.py", ["--runs", "a"])
     rep.write_report(p, head + ["v1"])

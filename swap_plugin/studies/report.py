@@ -1,5 +1,5 @@
-"""What every report-writing script in scripts/ shares: the command that reproduces its
-report (named inside the report) and writing the file.
+"""What every report writer shares: the command that reproduces its report (named inside
+the report) and writing the file.
 
 A report is written atomically, and replaces an existing file only when that file is the
 earlier output of the same command (the command each report names), so rerunning a
@@ -14,9 +14,8 @@ import sys
 from pathlib import Path
 from typing import Optional, Sequence
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from swap_plugin.files import (OutputExistsError, atomic_write_bytes, atomic_write_text,  # noqa: E402
-                               read_json)
+from ..files import OutputExistsError, atomic_write_bytes, atomic_write_text
+from .tree import read_json_file  # noqa: F401  (re-exported: reports read their inputs with it)
 
 
 def command_line(script: str, argv: Optional[Sequence[str]] = None) -> str:
@@ -90,20 +89,6 @@ def check_report_target(path, text: str, any_args: bool = False) -> None:
         raise OutputExistsError(
             f"{path} exists and holds {said}; this is `{new or 'a command it does not name'}`. "
             "Write to another --out / --report, or move the file away first (nothing was written)")
-
-
-_WHAT = {"scores.json": "a NASLib-layout [config, results] pair of a correlation study",
-         ".key.json": "the scoring settings of a study's records",
-         "result.json": "the result of a search or training run"}
-
-
-def read_json_file(path) -> object:
-    """The JSON in ``path``; a cut, empty or garbled file raises an error naming it and
-    saying what to do (:func:`swap_plugin.files.read_json`)."""
-    name = Path(path).name
-    what = next((w for end, w in _WHAT.items() if name.endswith(end)), "JSON")
-    return read_json(path, what, "Rerun the command that wrote it (swap-nas correlate rewrites "
-                     "scores.json from its records), or restore it from a copy")
 
 
 def write_text_report(path, text: str, any_args: bool = False) -> Path:
