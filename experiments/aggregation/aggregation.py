@@ -14,17 +14,16 @@ Per arch, one forward per draw; the per-layer patterns come from the same hooks 
 scorer uses. Records go to OUT/{dataset}_draws{R}.jsonl as they are computed (a killed run
 resumes). Ψ over all units of draw 0 is the study's swap for the same arch and seed.
 
-    python scripts/explore_aggregation.py --out /work/runs/explore_agg
-    python scripts/explore_aggregation.py --space nb301 --draws 1 --out /work/runs/explore_agg \
-        --report results/explore_aggregation_nb301.md
-    python scripts/explore_aggregation.py --space nb101 --draws 1 --gt-sources table zc \
-        --out /work/runs/explore_agg --report results/explore_aggregation_nb101.md
+    python experiments/aggregation/aggregation.py --out /work/runs/explore_agg
+    python experiments/aggregation/aggregation.py --space nb301 --draws 1 --out /work/runs/explore_agg \
+        --report experiments/aggregation/report_nb301.md
+    python experiments/aggregation/aggregation.py --space nb101 --draws 1 --gt-sources table zc \
+        --out /work/runs/explore_agg --report experiments/aggregation/report_nb101.md
 """
 from __future__ import annotations
 
 import argparse
 import math
-import sys
 from multiprocessing import Pool
 from pathlib import Path
 
@@ -33,18 +32,15 @@ import torch
 from scipy import stats
 from tqdm import tqdm
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from _report import report_head, write_report  # noqa: E402
-from swap_plugin.benchmarks import get_ground_truth  # noqa: E402
-from swap_plugin.data import load_batch  # noqa: E402
-from swap_plugin.metric import regulariser  # noqa: E402
-from swap_plugin.metric.patterns import SampleWisePatterns  # noqa: E402
-from swap_plugin.metric.activations import capture_activations  # noqa: E402
-from swap_plugin.spaces import get_space  # noqa: E402
-from swap_plugin.studies import PAPER_PRESETS_M, RecordStore, StudyConfig, config_path, sample_archs  # noqa: E402
-from swap_plugin.studies.correlate import seeded_network  # noqa: E402
+from swap_plugin.studies.report import report_head, write_report
+from swap_plugin.benchmarks import get_ground_truth
+from swap_plugin.data import load_batch
+from swap_plugin.metric import regulariser
+from swap_plugin.metric.patterns import SampleWisePatterns
+from swap_plugin.metric.activations import capture_activations
+from swap_plugin.spaces import get_space
+from swap_plugin.studies import PAPER_PRESETS_M, RecordStore, StudyConfig, config_path, sample_archs
+from swap_plugin.studies.correlate import seeded_network
 
 
 SETS = {"zc": "NB-Suite-Zero"}
@@ -112,7 +108,7 @@ def main(argv=None):
     ap.add_argument("--draws", type=int, default=3)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--out", default="runs/explore_agg")
-    ap.add_argument("--report", default="results/explore_aggregation.md")
+    ap.add_argument("--report", default=str(Path(__file__).with_name("report.md")))
     a = ap.parse_args(argv)
     if a.draws < 1 or (a.n is not None and a.n < 3):
         raise SystemExit("--draws must be >= 1 and --n >= 3 (a rank correlation needs archs)")

@@ -6,24 +6,20 @@ of its rank with each NB-Suite-Zero proxy stored for the same archs (the 725-arc
 NB-Suite-Zero file, `--zc-runs`) and with the Zen score of the NB201 table (1,000-arch
 paper-protocol samples, `--paper-runs`, seed 0).
 
-    python scripts/explore_combinations.py --zc-runs runs/zc --paper-runs runs/paper --command-file CMDS
+    python experiments/combinations/combinations.py --zc-runs runs/zc --paper-runs runs/paper --command-file CMDS
 """
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 import numpy as np
 from scipy.stats import rankdata, spearmanr
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from _report import produced_by, read_commands, report_head, write_report  # noqa: E402
-from swap_plugin.benchmarks import get_ground_truth  # noqa: E402
-from swap_plugin.metric import regulariser  # noqa: E402
-from swap_plugin.studies import RecordStore  # noqa: E402
+from swap_plugin.studies.report import produced_by, read_commands, report_head, write_report
+from swap_plugin.benchmarks import get_ground_truth
+from swap_plugin.metric import regulariser
+from swap_plugin.studies import RecordStore
 
 DATASETS = ("cifar10", "cifar100", "ImageNet16-120")
 BASELINES = ("synflow", "nwot", "jacov", "snip", "grad_norm", "epe_nas", "fisher", "l2_norm", "plain",
@@ -49,7 +45,7 @@ def main(argv=None):
     ap.add_argument("--zc-runs", default="runs/zc")
     ap.add_argument("--paper-runs", default="runs/paper")
     ap.add_argument("--command-file", default=None, help="the commands that produced the runs (recorded)")
-    ap.add_argument("--out", default="results/explore_combinations.md")
+    ap.add_argument("--out", default=str(Path(__file__).with_name("report.md")))
     a = ap.parse_args(argv)
     title = "reg_swap combined with one other proxy (rank sum), NB201"
     lines = report_head(title, __file__, argv)

@@ -14,25 +14,21 @@ The ρ difference gets a paired bootstrap interval over archs (seeded).
     source /work/naslib-dev/env.sh   # NASLib on PYTHONPATH, only for the --add-scores step
     python scripts/naslib_zc_runner.py --config-file CFG --zc-json ZC --add-scores OUT.json \\
         --limit 300 test_size 300
-    python scripts/compare_naslib_graph.py --pair nb301 cifar10 OUT.json RUN/records_seed0.jsonl
+    python experiments/compare_naslib_graph/compare_naslib_graph.py --pair nb301 cifar10 OUT.json RUN/records_seed0.jsonl
 """
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 import numpy as np
 from scipy import stats
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from _report import (produced_by, read_commands, read_json_file, report_head, scoring_label,  # noqa: E402
+from swap_plugin.studies.report import (produced_by, read_commands, read_json_file, report_head, scoring_label,
                      write_report)
-from swap_plugin.benchmarks.zc_json import load_zc_json  # noqa: E402
-from swap_plugin.spaces import get_space  # noqa: E402
-from swap_plugin.studies import RecordStore, bootstrap_spearman  # noqa: E402
+from swap_plugin.benchmarks.zc_json import load_zc_json
+from swap_plugin.spaces import get_space
+from swap_plugin.studies import RecordStore, bootstrap_spearman
 
 
 def matched(space_name: str, dataset: str, zc_path: str, records_path: str, proxy: str):
@@ -81,7 +77,7 @@ def main(argv=None):
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--command-file", default=None,
                     help="a text file with the commands that produced the inputs (listed in the report)")
-    ap.add_argument("--report", default="results/compare_naslib_graph.md")
+    ap.add_argument("--report", default=str(Path(__file__).with_name("report.md")))
     a = ap.parse_args(argv)
     lines = report_head("Standalone networks vs NASLib's graphs: the same archs, scored both ways",
                         __file__, argv)

@@ -10,24 +10,20 @@ against the paper's regularised SWAP-Score:
 - ``↑`` the whole interval lies above it (above the high end);
 - ``≈`` the interval overlaps it: a second sample of archs could give the paper's figure.
 
-    python scripts/correlation_intervals.py --runs /work/runs/nb_mu /work/runs/nb_mu_zc \\
-        /work/runs/tnb_mu /work/runs/ens_xspace --command-file CMDS --report results/correlation_intervals.md
+    python experiments/correlation_intervals/correlation_intervals.py --runs /work/runs/nb_mu /work/runs/nb_mu_zc \\
+        /work/runs/tnb_mu /work/runs/ens_xspace --command-file CMDS --report experiments/correlation_intervals/report.md
 """
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from scipy.stats import spearmanr
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from _report import (produced_by, read_commands, read_json_file, report_head, scoring_label,  # noqa: E402
+from swap_plugin.studies.report import (produced_by, read_commands, read_json_file, report_head, scoring_label,
                      write_report)
-from correlation_report import PAPER_REG_SWAP  # noqa: E402
-from swap_plugin.studies import spearman_interval  # noqa: E402
+from correlation_report import PAPER_REG_SWAP
+from swap_plugin.studies import spearman_interval
 
 PROXIES = ("swap", "reg_swap", "reg_swap_auto", "params")
 # where a study's archs come from: its ground-truth source
@@ -78,7 +74,7 @@ def main(argv=None):
     ap.add_argument("--seed", type=int, default=0, help="the study seed to read")
     ap.add_argument("--boot", type=int, default=1000, help="bootstrap resamples")
     ap.add_argument("--command-file", default=None, help="the commands that produced the runs (recorded)")
-    ap.add_argument("--report", default="results/correlation_intervals.md")
+    ap.add_argument("--report", default=str(Path(__file__).with_name("report.md")))
     a = ap.parse_args(argv)
     rows = collect(a.runs, a.seed)
     lines = report_head("Gaps to the paper against the sampling error of ρ", __file__, argv)

@@ -7,30 +7,26 @@ its Ψ over k seeds. For each k the report gives the mean ± std of ρ over ever
 of the seeds, for Ψ and for Ψ' = Ψ · f(Θ) with the study's μ/σ (f(Θ) is the same in every
 draw). No re-scoring.
 
-    python scripts/explore_draws.py --runs /work/runs/corr15 /work/runs/s16/nb101_zc_bench \\
-        /work/runs/s16/tnb_all --command-file CMDS --out results/explore_draws.md
+    python experiments/draws/draws.py --runs /work/runs/corr15 /work/runs/s16/nb101_zc_bench \\
+        /work/runs/s16/tnb_all --command-file CMDS --out experiments/draws/report.md
 """
 from __future__ import annotations
 
 import argparse
 import itertools
-import sys
 from pathlib import Path
 
 import numpy as np
 from scipy.stats import spearmanr
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from _report import (produced_by, read_commands, read_json_file, report_head, scoring_label,  # noqa: E402
+from swap_plugin.studies.report import (produced_by, read_commands, read_json_file, report_head, scoring_label,
                      write_report)
-from swap_plugin.benchmarks import get_ground_truth  # noqa: E402
-from swap_plugin.metric import regulariser  # noqa: E402
-from swap_plugin.metric.params import SIZE_UNITS  # noqa: E402
-from swap_plugin.spaces import get_space  # noqa: E402
-from swap_plugin.studies import RecordStore  # noqa: E402
-from swap_plugin.studies.correlate import sample_archs  # noqa: E402
+from swap_plugin.benchmarks import get_ground_truth
+from swap_plugin.metric import regulariser
+from swap_plugin.metric.params import SIZE_UNITS
+from swap_plugin.spaces import get_space
+from swap_plugin.studies import RecordStore
+from swap_plugin.studies.correlate import sample_archs
 
 
 def study_draws(study: Path):
@@ -62,7 +58,7 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", nargs="+", required=True, help="correlation study output roots (--out)")
     ap.add_argument("--command-file", default=None, help="the commands that produced the runs (recorded)")
-    ap.add_argument("--out", default="results/explore_draws.md")
+    ap.add_argument("--out", default=str(Path(__file__).with_name("report.md")))
     a = ap.parse_args(argv)
     lines = report_head("Ψ averaged over draws of weights and images", __file__, argv)
     if a.command_file:

@@ -25,7 +25,7 @@ swap_ensemble/{seed}/scores.json (NASLib's layout, what `swap-nas heatmap` reads
 Computed proxy values go to OUT/{proxy}/{space}_{dataset}_seed{seed}_{settings}.jsonl as
 they are computed (resumable; shared by every part that scores the same networks).
 
-    python scripts/explore_ensemble.py --zc-runs /work/runs/zc --paper-runs /work/runs/paper \\
+    python experiments/ensemble/ensemble.py --zc-runs /work/runs/zc --paper-runs /work/runs/paper \\
         --full-runs /work/runs/full_in16_ens --seeds 0-4 --out /work/runs/explore_ensemble
 """
 from __future__ import annotations
@@ -34,7 +34,6 @@ import argparse
 import hashlib
 import itertools
 import json
-import sys
 from multiprocessing import Pool
 from pathlib import Path
 
@@ -43,19 +42,16 @@ import torch
 from scipy.stats import spearmanr
 from tqdm import tqdm
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from _report import (OutputExistsError, atomic_write_text, read_json_file, report_head,  # noqa: E402
+from swap_plugin.studies.report import (OutputExistsError, atomic_write_text, read_json_file, report_head,
                      write_report)
-from swap_plugin.benchmarks import NB201_TEST_COLUMNS, get_ground_truth  # noqa: E402
-from swap_plugin.metric import regulariser  # noqa: E402
-from swap_plugin.proxies import ENSEMBLE_MEMBERS, PROXIES, log_rank_ensemble  # noqa: E402
-from swap_plugin.proxies.az_nas import expressivity_profile, progressivity_of  # noqa: E402
-from swap_plugin.spaces import get_space  # noqa: E402
-from swap_plugin.studies import PAPER_PRESETS_M, RecordStore, StudyConfig, config_path, parse_seeds, sample_archs  # noqa: E402
-from swap_plugin.studies.correlate import seeded_network, study_inputs  # noqa: E402
-from swap_plugin.studies.stats import correlations  # noqa: E402
+from swap_plugin.benchmarks import NB201_TEST_COLUMNS, get_ground_truth
+from swap_plugin.metric import regulariser
+from swap_plugin.proxies import ENSEMBLE_MEMBERS, PROXIES, log_rank_ensemble
+from swap_plugin.proxies.az_nas import expressivity_profile, progressivity_of
+from swap_plugin.spaces import get_space
+from swap_plugin.studies import PAPER_PRESETS_M, RecordStore, StudyConfig, config_path, parse_seeds, sample_archs
+from swap_plugin.studies.correlate import seeded_network, study_inputs
+from swap_plugin.studies.stats import correlations
 
 DATASETS = ("cifar10", "cifar100", "ImageNet16-120")
 STORED = ("synflow", "nwot", "jacov", "snip", "grad_norm", "epe_nas", "fisher", "l2_norm", "grasp", "flops",
@@ -159,7 +155,7 @@ def write_scores_json(root: Path, ds: str, seed: int, y, ensemble, n: int) -> Pa
     """The ensemble's correlations in NASLib's layout, for ``swap-nas heatmap``:
     ``root/correlation/nb201/{ds}/swap_ensemble/{seed}/scores.json``."""
     path = root / "correlation" / "nb201" / ds / "swap_ensemble" / str(seed) / "scores.json"
-    written_by = "scripts/explore_ensemble.py"
+    written_by = "experiments/ensemble/ensemble.py"
     if path.exists():  # a `swap-nas correlate` study's own swap_ensemble file is never replaced
         try:
             old = json.loads(path.read_text())[0].get("written_by")
@@ -276,7 +272,7 @@ def main(argv=None):
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--n", type=int, default=STUDY.n, help="the first n archs of each study sample")
     ap.add_argument("--out", type=Path, default=Path("runs/explore_ensemble"))
-    ap.add_argument("--report", default="results/explore_ensemble.md")
+    ap.add_argument("--report", default=str(Path(__file__).with_name("report.md")))
     ap.add_argument("--scores-out", type=Path, default=None,
                     help="also write part B's ensemble as a NASLib-layout scores.json tree here "
                          "(for swap-nas heatmap)")

@@ -17,9 +17,9 @@ reports, per draw, without re-scoring:
   from the ``--search`` JSON (without one: scripts/search_nb201.py's defaults, μ = σ = 1.5 M,
   population 40).
 
-    python scripts/explore_full_space.py --runs /work/runs/full_in16 --dataset ImageNet16-120 \\
-        --search results/search_nb201_in16_mu1_c200.json --simulate-cycles 100 200 400 \\
-        --simulate-populations 20 40 80 --out results/explore_full_space_in16.md
+    python experiments/full_space/full_space.py --runs /work/runs/full_in16 --dataset ImageNet16-120 \\
+        --search experiments/search_nb201_variants/search_nb201_in16_mu1_c200.json --simulate-cycles 100 200 400 \\
+        --simulate-populations 20 40 80 --out experiments/full_space/report_in16.md
 """
 from __future__ import annotations
 
@@ -32,14 +32,11 @@ import numpy as np
 from scipy.stats import rankdata, spearmanr
 from tqdm import tqdm
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from _report import produced_by, read_commands, read_json_file, report_head, write_report  # noqa: E402
-from swap_plugin.benchmarks import NB201_TEST_COLUMNS, get_ground_truth  # noqa: E402
-from swap_plugin.search.evolution import Evolution, EvolutionConfig  # noqa: E402
-from swap_plugin.spaces import get_space  # noqa: E402
-from swap_plugin.studies import RecordStore  # noqa: E402
+from swap_plugin.studies.report import produced_by, read_commands, read_json_file, report_head, write_report
+from swap_plugin.benchmarks import NB201_TEST_COLUMNS, get_ground_truth
+from swap_plugin.search.evolution import Evolution, EvolutionConfig
+from swap_plugin.spaces import get_space
+from swap_plugin.studies import RecordStore
 
 NB201_SIZE = 15625
 TOPS = (1, 5, 20)
@@ -87,7 +84,7 @@ def main(argv=None) -> int:
                     help="population sizes of the simulated searches (default: the search's)")
     ap.add_argument("--simulate-seeds", type=int, default=20, help="simulated searches per draw and budget")
     ap.add_argument("--command-file", default=None, help="the commands that produced --runs (recorded)")
-    ap.add_argument("--out", type=Path, default=ROOT / "results" / "explore_full_space.md")
+    ap.add_argument("--out", type=Path, default=Path(__file__).with_name("report.md"))
     a = ap.parse_args(argv)
 
     ds, col = a.dataset, NB201_TEST_COLUMNS[a.dataset]

@@ -14,30 +14,26 @@ mean ρ of each proxy found there; with ``--member-runs`` (studies that scored
 ``swap_ensemble``) the ρ of this project's SynFlow, Jacobian covariance and progressivity,
 read from the members in their records.
 
-    python scripts/explore_nb101_sets.py --runs /work/runs/corr15 /work/runs/zc14 \
+    python experiments/nb101_sets/nb101_sets.py --runs /work/runs/corr15 /work/runs/zc14 \
         --member-runs /work/runs/s16/nb101_members --command-file CMDS
 """
 from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 from typing import Dict, Optional, Sequence
 
 import numpy as np
 from scipy import stats
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from _report import produced_by, read_commands, read_json_file, report_head, write_report  # noqa: E402
-from swap_plugin.benchmarks import get_ground_truth  # noqa: E402
-from swap_plugin.paths import data_file  # noqa: E402
-from swap_plugin.proxies import ENSEMBLE_MEMBERS  # noqa: E402
-from swap_plugin.spaces import get_space  # noqa: E402
-from swap_plugin.studies import RecordStore, sample_archs  # noqa: E402
-from swap_plugin.studies.heatmap import collect, mean_spearman  # noqa: E402
+from swap_plugin.studies.report import produced_by, read_commands, read_json_file, report_head, write_report
+from swap_plugin.benchmarks import get_ground_truth
+from swap_plugin.paths import data_file
+from swap_plugin.proxies import ENSEMBLE_MEMBERS
+from swap_plugin.spaces import get_space
+from swap_plugin.studies import RecordStore, sample_archs
+from swap_plugin.studies.heatmap import collect, mean_spearman
 
 NB101_ARCHS = 423_624
 SETS = {None: "uniform 1,000 (nb101_1000_decoded.json)", "zc": "NB-Suite-Zero 500"}
@@ -101,7 +97,7 @@ def main(argv: Optional[Sequence[str]] = None):
     ap.add_argument("--member-runs", nargs="*", default=[],
                     help="correlate output trees of studies with swap_ensemble: ρ of its members")
     ap.add_argument("--command-file", default=None, help="the commands that produced the runs (recorded)")
-    ap.add_argument("--report", default="results/explore_nb101_sets.md")
+    ap.add_argument("--report", default=str(Path(__file__).with_name("report.md")))
     a = ap.parse_args(argv)
     means = run_means(a.runs) if a.runs else {}
     means.update({(src, f"{m}, ours"): v for (src, m), v in member_means(a.member_runs).items()})

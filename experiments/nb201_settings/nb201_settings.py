@@ -8,26 +8,22 @@ and top-10 archs by the fitness. reg_swap is evaluated post hoc for several (μ,
 The base variant (C=16, N=5, S=16) is configs/nb201.yaml itself, so pointing --out at
 an existing study root reuses its records.
 
-    python scripts/explore_nb201.py --datasets cifar100 ImageNet16-120 --out runs/paper
+    python experiments/nb201_settings/nb201_settings.py --datasets cifar100 ImageNet16-120 --out runs/paper
 """
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 import numpy as np
 from scipy import stats
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from _report import report_head, write_report  # noqa: E402
-from swap_plugin.benchmarks import NB201_TEST_COLUMNS, get_ground_truth  # noqa: E402
-from swap_plugin.metric import regulariser  # noqa: E402
-from swap_plugin.spaces import get_space  # noqa: E402
-from swap_plugin.studies import RecordStore, StudyConfig, config_path, run_study, sample_archs  # noqa: E402
-from swap_plugin.studies.correlate import study_dir  # noqa: E402
+from swap_plugin.studies.report import report_head, write_report
+from swap_plugin.benchmarks import NB201_TEST_COLUMNS, get_ground_truth
+from swap_plugin.metric import regulariser
+from swap_plugin.spaces import get_space
+from swap_plugin.studies import RecordStore, StudyConfig, config_path, run_study, sample_archs
+from swap_plugin.studies.correlate import study_dir
 
 TEST_COLUMN = NB201_TEST_COLUMNS
 # (label, build, S); the first is configs/nb201.yaml
@@ -79,7 +75,7 @@ def main(argv=None):
     ap.add_argument("--n", type=int, default=1000)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--out", default="runs/paper")
-    ap.add_argument("--report", default="results/explore_nb201.md")
+    ap.add_argument("--report", default=str(Path(__file__).with_name("report.md")))
     a = ap.parse_args(argv)
     rows = []
     for ds in a.datasets:

@@ -7,19 +7,15 @@ scores the same archs (seed 0) with several (network, S) settings and writes the
 Spearman ρ, so the choice in configs/nb101.yaml and configs/nb301.yaml is on record.
 Θ for reg_swap and params is always the benchmark network's (see studies.correlate).
 
-    python scripts/explore_scoring_net.py --n 150 --workers 2 --out runs/explore_net
+    python experiments/scoring_net/scoring_net.py --n 150 --workers 2 --out runs/explore_net
 """
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from _report import report_head, rho_text, write_report  # noqa: E402
-from swap_plugin.studies import StudyConfig, config_path, run_study  # noqa: E402
+from swap_plugin.studies.report import report_head, rho_text, write_report
+from swap_plugin.studies import StudyConfig, config_path, run_study
 
 # (space, ground-truth source, label, build kwargs, S)
 GRID = [
@@ -62,7 +58,7 @@ def main(argv=None):
     ap.add_argument("--n", type=int, default=150)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--out", default="runs/explore_net")
-    ap.add_argument("--report", default="results/explore_scoring_net.md")
+    ap.add_argument("--report", default=str(Path(__file__).with_name("report.md")))
     a = ap.parse_args(argv)
     rows = []
     for space, gt_source, label, build, S, *extra in GRID:

@@ -2,9 +2,10 @@
 """One table of every NB201 search report: standalone (``scripts/search_nb201.py``) and
 under NASLib's Trainer (``scripts/search_nb201_naslib.py``), against the targets.
 
-Reads the per-seed JSONs those scripts write beside their markdown reports; runs nothing.
+Reads the per-seed JSONs those scripts write beside their markdown reports (the paper's
+run in results/, the variants in this folder); runs nothing.
 
-    python scripts/search_nb201_summary.py --out results/search_nb201_summary.md
+    python experiments/search_nb201_variants/search_nb201_variants.py   # writes report.md here
 """
 from __future__ import annotations
 
@@ -14,10 +15,10 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "scripts"))
+from swap_plugin.studies.report import read_json_file, report_head, write_report
 
-from _report import read_json_file, report_head, write_report  # noqa: E402
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[1]
 
 # the issue's targets: mean test accuracy (%) of the found arch over 10 seeds
 TARGETS = {"cifar10": 93.5, "cifar100": 71.0, "ImageNet16-120": 45.0}
@@ -72,19 +73,21 @@ def trainer_rows(path: Path) -> list:
 
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--results", type=Path, default=ROOT / "results", help="folder of the JSONs")
-    p.add_argument("--out", type=Path, default=ROOT / "results" / "search_nb201_summary.md")
+    p.add_argument("--results", type=Path, nargs="+", default=[REPO / "results", HERE],
+                   help="folders of the JSONs, searched in this order (default: results/, then this folder)")
+    p.add_argument("--out", type=Path, default=HERE / "report.md")
     a = p.parse_args(argv)
     rows, missing = [], []
     for names, read in ((STANDALONE, standalone_rows), (TRAINER, trainer_rows)):
         for name in names:
-            path = a.results / name
-            if path.exists():
+            path = next((d / name for d in a.results if (d / name).exists()), None)
+            if path is not None:
                 rows += read(path)
             else:
                 missing.append(name)
     if not rows:
-        raise SystemExit(f"no search JSONs in {a.results}: run scripts/search_nb201.py first")
+        raise SystemExit(f"no search JSONs in {', '.join(map(str, a.results))}: "
+                         "run scripts/search_nb201.py first")
     order = list(TARGETS)
     rows.sort(key=lambda r: order.index(r[0]))
     lines = report_head("SWAP-NAS on NAS-Bench-201: every search report against the targets",

@@ -9,7 +9,7 @@ the test accuracy of the arch each draw ranks first, of the winner of the mean o
 draws, and of winners when fitness averages several draws ("repeats"), plus the top of
 the mean ranking with its spread across draws.
 
-    python scripts/explore_search_plateau.py            # writes results/explore_search_plateau.md
+    python experiments/search_plateau/search_plateau.py            # writes experiments/search_plateau/report.md
 """
 from __future__ import annotations
 
@@ -22,16 +22,13 @@ import numpy as np
 import torch
 from tqdm import tqdm
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from _report import report_head, write_text_report  # noqa: E402
-from swap_plugin import SwapScorer  # noqa: E402
-from swap_plugin.benchmarks import NB201_TEST_COLUMNS, get_ground_truth  # noqa: E402
-from swap_plugin.data import load_batch  # noqa: E402
-from swap_plugin.metric import regulariser  # noqa: E402
-from swap_plugin.spaces import get_space  # noqa: E402
-from swap_plugin.studies.correlate import seeded_network  # noqa: E402
+from swap_plugin.studies.report import report_head, write_text_report
+from swap_plugin import SwapScorer
+from swap_plugin.benchmarks import NB201_TEST_COLUMNS, get_ground_truth
+from swap_plugin.data import load_batch
+from swap_plugin.metric import regulariser
+from swap_plugin.spaces import get_space
+from swap_plugin.studies.correlate import seeded_network
 
 DATASETS = ("cifar10", "cifar100", "ImageNet16-120")
 
@@ -82,8 +79,8 @@ def main(argv=None) -> int:
     ap.add_argument("--init", choices=["gaussian"], default=None,
                     help="re-initialise as the official code does (N(0,1) weights, seeded by the draw) "
                          "instead of the networks' PyTorch default init")
-    ap.add_argument("--cache", type=Path, default=ROOT / "results" / "search_nb201.scores.jsonl")
-    ap.add_argument("--out", type=Path, default=ROOT / "results" / "explore_search_plateau.md")
+    ap.add_argument("--cache", type=Path, default=Path(__file__).resolve().parents[2] / "results" / "search_nb201.scores.jsonl")
+    ap.add_argument("--out", type=Path, default=Path(__file__).with_name("report.md"))
     a = ap.parse_args(argv)
     if a.top < 5 or a.draws < 5:  # the report compares the top 5 and a fitness of 5 draws
         ap.error(f"--top and --draws must be at least 5 (got {a.top}, {a.draws})")

@@ -7,22 +7,18 @@ each size, so what the reduction changes is on record. At 256 most archs reach Î
 with S = 16, where Î¨ ranks nothing; ``--samples 16 32`` also asks whether more images lift
 that ceiling.
 
-    python scripts/explore_tnb_input_size.py --n 150 --workers 2 --out /work/runs/explore_tnb_size
-    python scripts/explore_tnb_input_size.py --sizes 64 128 256 --samples 16 32 ...
+    python experiments/tnb_input_size/tnb_input_size.py --n 150 --workers 2 --out /work/runs/explore_tnb_size
+    python experiments/tnb_input_size/tnb_input_size.py --sizes 64 128 256 --samples 16 32 ...
 """
 from __future__ import annotations
 
 import argparse
 import math
-import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from _report import report_head, rho_text, write_report  # noqa: E402
-from swap_plugin.studies import RecordStore, StudyConfig, config_path, run_study  # noqa: E402
-from swap_plugin.studies.correlate import study_dir  # noqa: E402
+from swap_plugin.studies.report import report_head, rho_text, write_report
+from swap_plugin.studies import RecordStore, StudyConfig, config_path, run_study
+from swap_plugin.studies.correlate import study_dir
 
 TASKS = [("tnb101_micro", "room_layout"), ("tnb101_micro", "autoencoder"),
          ("tnb101_micro", "class_scene"), ("tnb101_macro", "room_layout"),
@@ -40,7 +36,7 @@ def main(argv=None):
     ap.add_argument("--sizes", nargs="+", type=int, default=list(SIZES), help="input sides, pixels")
     ap.add_argument("--samples", nargs="+", type=int, default=list(SAMPLES), help="images per score (S)")
     ap.add_argument("--out", default="runs/explore_tnb_size")
-    ap.add_argument("--report", default="results/explore_tnb_input_size.md")
+    ap.add_argument("--report", default=str(Path(__file__).with_name("report.md")))
     a = ap.parse_args(argv)
     tasks = [tuple(t.split(":", 1)) for t in a.tasks] if a.tasks else TASKS
     rows = []

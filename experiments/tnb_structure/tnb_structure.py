@@ -13,26 +13,22 @@ With ``--runs`` (`swap-nas correlate` output trees) the report adds our swap ρ 
 the mean over the seeds found there, for contrast; ``--command-file`` lists the commands
 that produced them.
 
-    python scripts/explore_tnb_structure.py --runs /work/runs/corr15 /work/runs/tnb_macro_s32 \
+    python experiments/tnb_structure/tnb_structure.py --runs /work/runs/corr15 /work/runs/tnb_macro_s32 \
         --command-file /work/runs/tnb_structure_cmds.txt
 """
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence
 
 import numpy as np
 from scipy import stats
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from _report import produced_by, read_commands, report_head, write_report  # noqa: E402
-from swap_plugin.benchmarks import get_ground_truth  # noqa: E402
-from swap_plugin.spaces.tnb101 import TASKS, macro_counts, unpad  # noqa: E402
-from swap_plugin.studies.heatmap import collect, mean_spearman  # noqa: E402
+from swap_plugin.studies.report import produced_by, read_commands, report_head, write_report
+from swap_plugin.benchmarks import get_ground_truth
+from swap_plugin.spaces.tnb101 import TASKS, macro_counts, unpad
+from swap_plugin.studies.heatmap import collect, mean_spearman
 
 FEATURES = {
     "tnb101_micro": ["none", "skip", "conv1x1", "conv3x3"],
@@ -74,7 +70,7 @@ def main(argv: Optional[Sequence[str]] = None):
                     help="correlate output trees; adds their mean swap ρ per task")
     ap.add_argument("--command-file", default=None,
                     help="text file with the commands that produced --runs, listed in the report")
-    ap.add_argument("--report", default="results/explore_tnb_structure.md")
+    ap.add_argument("--report", default=str(Path(__file__).with_name("report.md")))
     a = ap.parse_args(argv)
     if a.command_file and not a.runs:
         ap.error("--command-file lists the commands behind --runs: give --runs too")
