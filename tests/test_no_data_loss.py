@@ -366,16 +366,3 @@ def test_report_scripts_replace_only_their_own_command_output(tmp_path, capsys):
     with pytest.raises(OutputExistsError, match="holds no report of this script"):
         rep.write_report(mine, head)
     assert mine.read_text() == "# my notes\n"
-
-
-def test_explore_ensemble_leaves_a_studys_own_ensemble_file_alone(tmp_path):
-    from script_loader import load_script
-
-    ens = load_script("explore_ensemble")
-    y, pred = [1.0, 2.0, 3.0, 4.0], [1.0, 3.0, 2.0, 4.0]
-    path = ens.write_scores_json(tmp_path, "cifar10", 0, y, pred, 4)
-    assert ens.write_scores_json(tmp_path, "cifar10", 0, y, pred, 4) == path  # its own file: refreshed
-    path.write_text(json.dumps([{"predictor": "swap_ensemble"}, {"spearman": 0.5}]))  # a correlate study's
-    with pytest.raises(OutputExistsError, match="was not written by scripts/explore_ensemble.py"):
-        ens.write_scores_json(tmp_path, "cifar10", 0, y, pred, 4)
-    assert json.loads(path.read_text())[1] == {"spearman": 0.5}
