@@ -1,4 +1,5 @@
-"""The bad-input matrix of issue #25 (section 5), run from the outside as a user would.
+"""The bad-input matrix (issue #25, section 5), run from the outside as a user would
+(``scripts/reliability.py`` writes its report).
 
 Each case prepares a fresh temporary directory (a finished or killed run, a damaged
 file, a bad flag), runs the real CLI (``python -m swap_plugin.cli``) in a subprocess and
