@@ -19,7 +19,9 @@ setup(
     package_dir={"swap_plugin.configs": "configs"},
     package_data={**{p: ["*.yaml"] for p in CONFIG_PACKAGES},
                   # the 64 embedded CIFAR-10 test images: the default input where no data directory exists
-                  "swap_plugin.data": ["default_images/*.npz", "default_images/*.txt"]},
+                  "swap_plugin.data": ["default_images/*.npz", "default_images/*.txt"],
+                  # the reference numbers of the paper and the anchors (swap_plugin.studies.paper_reference)
+                  "swap_plugin.studies": ["paper_reference.yaml"]},
     install_requires=[
         "torch>=2.1",
         "numpy>=1.23",

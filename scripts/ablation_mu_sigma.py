@@ -3,12 +3,14 @@
     python scripts/ablation_mu_sigma.py --runs runs/paper runs/zc --results results
 
 Reads records_seed0.jsonl of each space/dataset (no re-scoring: Ψ and Θ are stored),
-splits the archs into 5 groups (the paper's "5 groups"), and writes
-results/ablation_mu_sigma_<space>_<dataset>.csv and a heatmap PNG.
+splits the archs into 5 groups (the paper's "5 groups") and writes three files for all
+tasks together: results/ablation_mu_sigma.csv (every grid cell of every task),
+results/ablation_mu_sigma.png (one heatmap panel per task) and results/ablation_mu_sigma.md
+(``--summary`` names another path for it).
 
 NB101/201/301 use the paper's grids. Spaces the paper gives no grid for (TransNAS) get
 one from the sample's sizes alone: μ at the 0, 10, ..., 100 % quantiles of Θ, σ at
-0.05-6.4 × the Θ range (doubling). ``--summary`` adds one markdown table: per task, ρ of Ψ, Θ and Ψ'
+0.05-6.4 × the Θ range (doubling). The markdown table gives, per task, ρ of Ψ, Θ and Ψ'
 with the automatic μ/σ, the best grid cell (an oracle: chosen on the archs it is
 measured on) and a 5-fold cross-validated choice (the cell best on 4 groups, measured on
 the 5th) — what μ/σ tuned on labelled archs of the task can add, and what it cannot.
@@ -16,8 +18,12 @@ the 5th) — what μ/σ tuned on labelled archs of the task can add, and what it
 from __future__ import annotations
 
 import argparse
+import math
+import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
+from typing import List, Optional, Sequence
 
 import numpy as np
 from scipy import stats
@@ -25,8 +31,8 @@ from scipy import stats
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from _report import (command_line, produced_by, read_json_file, report_head, write_figure,  # noqa: E402
-                     write_report, write_text_report)
+from swap_plugin.studies.report import (check_report_target, command_line, produced_by, read_json_file,  # noqa: E402
+                     report_head, write_figure, write_report, write_text_report)
 from swap_plugin.benchmarks import get_ground_truth  # noqa: E402
 from swap_plugin.studies.mu_sigma import auto_mu_sigma  # noqa: E402
 from swap_plugin.studies import RecordStore  # noqa: E402
@@ -77,8 +83,8 @@ def study_config(study_dir: Path) -> dict:
 
 
 def check_one_study_per_task(configs: dict) -> None:
-    """Outputs are named by task (and ground-truth source): two studies of one task under
-    different roots would overwrite each other's CSV and plot, so refuse them.
+    """Outputs name each task (and ground-truth source) once: two studies of one task under
+    different roots would give two rows and panels under one name, so refuse them.
     ``configs``: {records file: its study's settings}."""
     seen = {}
     for store, config in configs.items():
@@ -86,74 +92,142 @@ def check_one_study_per_task(configs: dict) -> None:
         task = (study.parent.name, study.name, config.get("gt_source"))
         if task in seen:
             raise SystemExit(f"{task[0]}/{task[1]} (ground truth {task[2] or 'default'}) is in two "
-                             f"studies, {seen[task]} and {study}: their outputs would overwrite "
-                             "each other; pass roots that hold each task once")
+                             f"studies, {seen[task]} and {study}: their rows would carry one name; "
+                             "pass roots that hold each task once")
         seen[task] = study
+
+
+@dataclass
+class TaskGrid:
+    """One task's grid: ``mean`` and ``std`` of ρ over the groups, shape (len(mus), len(sigmas))."""
+    space: str
+    dataset: str
+    source: Optional[str]
+    metric: str
+    archs: int
+    mus: List[float]
+    sigmas: List[float]
+    mean: np.ndarray
+    std: np.ndarray
+
+    @property
+    def label(self) -> str:
+        return f"{self.space} {self.dataset}" + (f" ({self.source} archs)" if self.source else "")
+
+
+def output_paths(results, summary=None) -> dict:
+    """The three outputs: every grid cell (csv), one panel per task (png), the table (md)."""
+    res = Path(results)
+    return {"csv": res / "ablation_mu_sigma.csv", "png": res / "ablation_mu_sigma.png",
+            "md": Path(summary) if summary else res / "ablation_mu_sigma.md"}
+
+
+CSV_HEADER = "space,dataset,gt_source,metric,archs,mu_M,sigma_M,spearman_mean,spearman_std"
+
+
+def grids_csv(grids: Sequence[TaskGrid], command: str, n_groups: int) -> str:
+    """Every cell of every task's grid, one row each (gt_source empty: the default table)."""
+    lines = [f"# written by: {command}",
+             f"# Spearman of Ψ·exp(-((Θ-μ)/σ)²) against each task's metric, Θ μ σ in millions; mean and std "
+             f"over {n_groups} random groups of the seed-0 sample", CSV_HEADER]
+    for g in grids:
+        lines += [f"{g.space},{g.dataset},{g.source or ''},{g.metric},{g.archs},{mu},{sg},"
+                  f"{g.mean[i, j]:.4f},{g.std[i, j]:.4f}"
+                  for i, mu in enumerate(g.mus) for j, sg in enumerate(g.sigmas)]
+    return "\n".join(lines) + "\n"
+
+
+def grids_figure(grids: Sequence[TaskGrid]):
+    """One heatmap panel per task (colours scaled per panel), the cell means written in."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    cols = min(5, len(grids))
+    rows = math.ceil(len(grids) / cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(4.4 * cols, 3.9 * rows), squeeze=False)
+    for ax, g in zip(axes.flat, grids):
+        im = ax.imshow(g.mean, cmap="viridis", origin="lower", aspect="auto")
+        ax.set_xticks(range(len(g.sigmas)), g.sigmas, rotation=45, fontsize=7)
+        ax.set_yticks(range(len(g.mus)), g.mus, fontsize=7)
+        ax.set_xlabel("σ (M)", fontsize=8)
+        ax.set_ylabel("μ (M)", fontsize=8)
+        for i in range(len(g.mus)):
+            for j in range(len(g.sigmas)):
+                ax.text(j, i, f"{g.mean[i, j]:.2f}", ha="center", va="center", fontsize=5.5, color="w")
+        ax.set_title(g.label, fontsize=9)
+        fig.colorbar(im, ax=ax, fraction=0.046, pad=0.03).ax.tick_params(labelsize=7)
+    for ax in list(axes.flat)[len(grids):]:
+        ax.axis("off")
+    fig.suptitle("Ψ' Spearman over the μ/σ grid (Tables 4-6), mean over groups", fontsize=12)
+    fig.tight_layout(rect=(0, 0, 1, 0.98))
+    return fig
+
+
+def write_outputs(paths: dict, grids: Sequence[TaskGrid], summary_lines: Sequence[str], command: str,
+                  n_groups: int) -> None:
+    """The csv, the md and the png; none is written when one would replace a file another
+    command wrote."""
+    csv_text = grids_csv(grids, command, n_groups)
+    md_text = "\n".join(summary_lines) + "\n"
+    check_report_target(paths["csv"], csv_text)
+    check_report_target(paths["md"], md_text)
+    write_text_report(paths["csv"], csv_text)
+    fig = grids_figure(grids)
+    write_figure(fig, paths["png"], dpi=110)
+    import matplotlib.pyplot as plt
+    plt.close(fig)
+    write_report(paths["md"], summary_lines)
+
+
+def task_grid(store_path: Path, study: dict, n_groups: int):
+    """(TaskGrid, summary row) of one study's seed-0 records."""
+    space, dataset = store_path.parent.parent.name, store_path.parent.name
+    source, metric = study.get("gt_source"), study.get("metric", "val_accuracy")
+    gt = get_ground_truth(space, dataset, source=source)
+    # the file's order is the order workers finished in: sort, so that the groups
+    # (and every number below) depend only on the sample
+    recs = sorted(RecordStore(store_path), key=lambda r: r["key"])
+    y = np.array([gt.lookup(r["arch"], dataset, metric) for r in recs])
+    psi = np.array([r["swap"] for r in recs])
+    theta = np.array([r["params"] for r in recs])
+    groups = np.array_split(np.random.default_rng(0).permutation(len(recs)), n_groups)
+    mus, sigmas = grid_for(space, theta)
+    cells = [(mu, sg) for mu in mus for sg in sigmas]
+    preds = np.array([log_reg_swap(psi, theta, mu, sg) for mu, sg in cells])
+    table = np.array([spearman_by_group(y, p, groups) for p in preds]).reshape(len(mus), len(sigmas), -1)
+    grid = TaskGrid(space, dataset, source, metric, len(recs), mus, sigmas, table.mean(-1), table.std(-1))
+    return grid, summary_row(space, dataset, source, y, psi, theta, groups, cells, preds, table)
 
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", nargs="+", default=["runs/paper"], help="study roots (swap-nas correlate --out)")
-    ap.add_argument("--results", default="results")
+    ap.add_argument("--results", default="results",
+                    help="folder of the three outputs: ablation_mu_sigma.csv, .png and .md")
     ap.add_argument("--groups", type=int, default=5)
     ap.add_argument("--summary", default=None,
-                    help="also write a markdown table per task: Ψ, Θ, automatic μ/σ, grid oracle, "
-                         "5-fold cross-validated μ/σ (e.g. results/ablation_mu_sigma.md)")
+                    help="the markdown table per task (Ψ, Θ, automatic μ/σ, grid oracle, 5-fold "
+                         "cross-validated μ/σ) at this path instead of RESULTS/ablation_mu_sigma.md")
     ap.add_argument("--runs-command", action="append", default=[],
                     help="the command that produced --runs, named in the summary (repeatable)")
     a = ap.parse_args(argv)
-    cmd = command_line(__file__, argv)
-    res = Path(a.results)
-    res.mkdir(parents=True, exist_ok=True)
+    paths = output_paths(a.results, a.summary)
     stores = [p for root in a.runs for p in sorted(Path(root).glob("correlation/*/*/records_seed0.jsonl"))]
+    if not stores:
+        raise SystemExit(f"no correlation/<space>/<dataset>/records_seed0.jsonl under {', '.join(a.runs)}: "
+                         "pass the --out folders of swap-nas correlate runs")
     configs = {p: study_config(p.parent) for p in stores}
     check_one_study_per_task(configs)
-    summary = []
+    grids, summary = [], []
     for store_path, study in configs.items():
-        space, dataset = store_path.parent.parent.name, store_path.parent.name
-        source, metric = study.get("gt_source"), study.get("metric", "val_accuracy")
-        name = f"{space}_{dataset}" + (f"_{source}" if source else "")
-        gt = get_ground_truth(space, dataset, source=source)
-        # the file's order is the order workers finished in: sort, so that the groups
-        # (and every number below) depend only on the sample
-        recs = sorted(RecordStore(store_path), key=lambda r: r["key"])
-        y = np.array([gt.lookup(r["arch"], dataset, metric) for r in recs])
-        psi = np.array([r["swap"] for r in recs])
-        theta = np.array([r["params"] for r in recs])
-        groups = np.array_split(np.random.default_rng(0).permutation(len(recs)), a.groups)
-        mus, sigmas = grid_for(space, theta)
-        cells = [(mu, sg) for mu in mus for sg in sigmas]
-        preds = np.array([log_reg_swap(psi, theta, mu, sg) for mu, sg in cells])
-        table = np.array([spearman_by_group(y, p, groups) for p in preds]).reshape(len(mus), len(sigmas), -1)
-        if a.summary:
-            summary.append(summary_row(space, dataset, source, y, psi, theta, groups, cells, preds, table))
-        lines = [f"# written by: {cmd}", f"# {space}/{dataset} (ground truth {source or 'default'}: {metric}), {len(recs)} archs in {a.groups} groups; "
-                 "Spearman of Ψ·exp(-((Θ-μ)/σ)²), Θ μ σ in millions; mean and std over groups",
-                 "mu_M,sigma_M,spearman_mean,spearman_std"]
-        lines += [f"{mu},{sg},{table[i, j].mean():.4f},{table[i, j].std():.4f}"
-                  for i, mu in enumerate(mus) for j, sg in enumerate(sigmas)]
-        write_text_report(res / f"ablation_mu_sigma_{name}.csv", "\n".join(lines) + "\n")
-        import matplotlib
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-        fig, ax = plt.subplots(figsize=(max(5, 0.75 * len(sigmas) + 1.5), max(4, 0.35 * len(mus) + 1.2)))
-        im = ax.imshow(table.mean(-1), cmap="viridis", origin="lower", aspect="auto")
-        ax.set_xticks(range(len(sigmas)), sigmas, rotation=45)
-        ax.set_yticks(range(len(mus)), mus)
-        ax.set_xlabel("σ (M)")
-        ax.set_ylabel("μ (M)")
-        for i in range(len(mus)):
-            for j in range(len(sigmas)):
-                ax.text(j, i, f"{table[i, j].mean():.2f}", ha="center", va="center", fontsize=7, color="w")
-        ax.set_title(f"Ψ' Spearman, {space} {dataset}" + (f" ({source} archs)" if source else ""))
-        fig.colorbar(im)
-        fig.tight_layout()
-        write_figure(fig, res / f"ablation_mu_sigma_{name}.png", dpi=130)
-        plt.close(fig)
-        best = np.unravel_index(table.mean(-1).argmax(), table.shape[:2])
-        print(f"{name}: best μ={mus[best[0]]} σ={sigmas[best[1]]} ρ={table.mean(-1).max():.3f}")
-    if a.summary:
-        write_summary(a.summary, argv, a.groups, summary, a.runs_command)
+        grid, row = task_grid(store_path, study, a.groups)
+        grids.append(grid)
+        summary.append(row)
+        best = np.unravel_index(grid.mean.argmax(), grid.mean.shape)
+        print(f"{grid.label}: best μ={grid.mus[best[0]]} σ={grid.sigmas[best[1]]} ρ={grid.mean.max():.3f}")
+    lines = summary_lines(argv, a.groups, summary, a.runs_command, paths)
+    write_outputs(paths, grids, lines, command_line(__file__, argv), a.groups)
 
 
 def summary_row(space, dataset, source, y, psi, theta, groups, cells, preds, table) -> list:
@@ -170,7 +244,8 @@ def summary_row(space, dataset, source, y, psi, theta, groups, cells, preds, tab
             f"{flat[best]:.3f} ({cells[best][0]:g}/{cells[best][1]:g})", mean_std(cv), picked]
 
 
-def write_summary(path, argv, n_groups: int, rows: list, runs_commands=()) -> None:
+def summary_lines(argv, n_groups: int, rows: list, runs_commands=(), paths: Optional[dict] = None) -> list:
+    """The markdown report: the per-task table, and where the grids are."""
     lines = report_head("μ/σ of Ψ' tuned per task: grid oracle and cross-validated choice", __file__, argv)
     if runs_commands:
         lines += produced_by(runs_commands)
@@ -185,7 +260,11 @@ def write_summary(path, argv, n_groups: int, rows: list, runs_commands=()) -> No
               "| space | task | archs | ρ Ψ | ρ Θ | ρ Ψ' auto | grid oracle (μ/σ) | cross-validated | "
               "cells picked per group |", "|---|---|---:|---:|---:|---:|---:|---:|---|"]
     lines += ["| " + " | ".join(r) + " |" for r in rows]
-    write_report(path, lines)
+    if paths:
+        where = {k: os.path.relpath(paths[k], paths["md"].parent) for k in ("csv", "png")}
+        lines += ["", f"Every task's whole grid (mean and std of ρ per μ/σ cell): `{where['csv']}`; "
+                  f"one heatmap panel per task: `{where['png']}`."]
+    return lines
 
 
 if __name__ == "__main__":

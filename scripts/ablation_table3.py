@@ -14,7 +14,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from _report import command_line, write_figure, write_text_report  # noqa: E402
+from swap_plugin.studies.report import command_line, write_figure, write_text_report  # noqa: E402
 from swap_plugin.studies import StudyConfig, config_path, run_study  # noqa: E402
 
 

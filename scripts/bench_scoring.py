@@ -23,7 +23,7 @@ from pathlib import Path
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _report import write_text_report  # noqa: E402  (puts this checkout first on sys.path)
+from swap_plugin.studies.report import write_text_report  # noqa: E402  (puts this checkout first on sys.path)
 from swap_plugin.data import load_batch  # noqa: E402
 from swap_plugin.metric import SwapScorer, naive_swap_score
 from swap_plugin.metric.init import gaussian_init_

@@ -20,7 +20,7 @@ import time
 
 import torch
 
-from _report import command_line, write_report
+from swap_plugin.studies.report import command_line, write_report
 from swap_plugin.metric.patterns import sort_words_, unique_rows
 
 BASELINE = "numpy (scorer)"

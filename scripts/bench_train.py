@@ -25,7 +25,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from _report import write_text_report  # noqa: E402
+from swap_plugin.studies.report import write_text_report  # noqa: E402
 from swap_plugin.train import get_protocol  # noqa: E402
 from swap_plugin.train.datasets import AugmentedDataset, EpochSampler, make_transforms, read_split  # noqa: E402
 from swap_plugin.train.genotype import load_genotype  # noqa: E402

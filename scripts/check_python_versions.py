@@ -23,7 +23,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _report import atomic_write_text, write_text_report  # noqa: E402
+from swap_plugin.studies.report import atomic_write_text, write_text_report  # noqa: E402
 VERSIONS = ("import sys, torch, numpy, scipy, pandas; print(sys.version.split()[0], torch.__version__, "
             "numpy.__version__, scipy.__version__, pandas.__version__)")
 

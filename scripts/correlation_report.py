@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from _report import (command_line, network_label, produced_by, read_commands, read_json_file,  # noqa: E402
+from swap_plugin.studies.report import (command_line, network_label, produced_by, read_commands, read_json_file,  # noqa: E402
                      write_report)
 from swap_plugin.proxies import ENSEMBLE_MEMBERS  # noqa: E402
 
@@ -113,7 +113,7 @@ def main(argv=None):
               "per class), TransNAS tasks the ImageNet stand-in resized to 64x64 (`--input-size 64`; jigsaw cuts "
               "that into 3x3 tiles of 21 pixels). No Taskonomy images exist offline — label those columns "
               "accordingly. The TransNAS configs default to the benchmark's input (256; jigsaw 192, i.e. "
-              "64-pixel tiles), 16x the compute; results/explore_tnb_input_size.md compares the two on 150 archs.",
+              "64-pixel tiles), 16x the compute; experiments/tnb_input_size/report.md compares the two on 150 archs.",
               "- Ground truth: NAS-Bench-Suite-Zero `val_accuracy` (what the paper correlates against); "
               "TransNAS: the benchmark's final validation metric per task.",
               "- `reg_swap` uses the paper's μ=σ presets (NB201 1.5 M); `reg_swap_auto` the automatic rule "
@@ -124,26 +124,26 @@ def main(argv=None):
               "- `swap_ensemble` (NB201 only): Σ log(rank / n) of reg_swap and other proxies of this project "
               "within each seed's sample, AZ-NAS's aggregation; its members are named under each section that "
               f"has it (the package's default now: {' + '.join(ENSEMBLE_MEMBERS)}, chosen on the "
-              "NB-Suite-Zero sets: results/explore_ensemble.md). AZ-NAS reports 0.913 / 0.900 / 0.886 on the "
+              "NB-Suite-Zero sets: experiments/ensemble/report.md). AZ-NAS reports 0.913 / 0.900 / 0.886 on the "
               "full NB201 space.",
               "- Scoring net: keyword arguments of the space's `build` (none: the benchmark network). NB101 "
-              "scores a stem-32 copy and NB301 a C=16 copy (results/explore_scoring_net.md: the benchmark-size "
+              "scores a stem-32 copy and NB301 a C=16 copy (experiments/scoring_net/report.md: the benchmark-size "
               "NB101 net has 2-3 M units, so Ψ sits at 2^16 for S=16 and near V for S=32); Θ for reg_swap and "
               "params is always the benchmark network's.",
               "- NB101 rows: the 1,000 archs of nb101_1000_decoded.json (paper protocol section) and the 500 "
               "NB-Suite-Zero archs (zc section). The sets differ: params alone gives 0.48 on the first and 0.72 "
               "on the second. The first is a uniform sample of NB101 (its first 1,000 archs in MD5-hash order); "
               "the second holds 23 % archs below 85 % accuracy against 2 %, a wider spread that every proxy "
-              "ranks more easily (results/explore_nb101_sets.md). On the benchmark network itself "
+              "ranks more easily (experiments/nb101_sets/report.md). On the benchmark network itself "
               "(`configs/nb101_benchmark_net.yaml`, stem 128) Ψ sits at 2^16 for 43 % of the archs and "
               "within 1 % of it for 95 % (seed 0), so Ψ' ranks the NB-Suite-Zero archs almost as f(Θ) alone "
               "does, i.e. as params.",
-              "- TransNAS: results/explore_tnb_structure.md shows what each task's metric rewards over the whole "
+              "- TransNAS: experiments/tnb_structure/report.md shows what each task's metric rewards over the whole "
               "benchmark. Micro autoencoder SSIM rises with skip edges (ρ +0.56) and not with conv3x3 (ρ 0.00), "
               "the opposite of an expressivity count; macro autoencoder is ranked by the number of downsampling "
               "modules alone (ρ -0.91).",
               "- 15625 archs: the whole NB201 space, every seed one draw of weights and image batch; AZ-NAS's "
-              "figures are full-space too. results/explore_full_space_in16.md reads the same records for the "
+              "figures are full-space too. experiments/full_space/report_in16.md reads the same records for the "
               "top of the ranking.", ""]
     write_report(a.out, lines)
 

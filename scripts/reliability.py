@@ -1,4 +1,4 @@
-"""Run the bad-input matrix of issue #25 and write results/reliability.md (see _reliability.py).
+"""Run the bad-input matrix of issue #25 and write results/reliability.md (swap_plugin.reliability).
 
 Every case must end as a clear error naming the file or flag, or as a recovery equal to a
 clean run, with no record lost and no file overwritten; exits 1 when one does not.
@@ -11,9 +11,8 @@ import os
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _reliability import REPO, report_lines, run_matrix, select  # noqa: E402
-from _report import report_head  # noqa: E402
+from swap_plugin.reliability import REPO, report_lines, run_matrix, select
+from swap_plugin.studies.report import report_head
 
 TITLE = "Reliability matrix: bad inputs, kills and reruns"
 

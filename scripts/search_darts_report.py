@@ -22,7 +22,7 @@ from tqdm import tqdm
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from _report import command_line, read_json_file, write_report  # noqa: E402
+from swap_plugin.studies.report import command_line, read_json_file, write_report  # noqa: E402
 from swap_plugin.benchmarks import get_ground_truth  # noqa: E402
 from swap_plugin.data import load_batch  # noqa: E402
 from swap_plugin.metric import SwapScorer  # noqa: E402

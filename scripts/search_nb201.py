@@ -29,7 +29,7 @@ images box-downsampled to 16x16 (one per class), not the ImageNet16 pickles.
 
     python scripts/search_nb201.py                 # 10 seeds x 3 datasets -> results/search_nb201.md
     python scripts/search_nb201.py --seeds 2 --datasets cifar10 --out /tmp/s.md
-    python scripts/search_nb201.py --init-per-seed --out results/search_nb201_init_per_seed.md
+    python scripts/search_nb201.py --init-per-seed --out experiments/search_nb201_variants/search_nb201_init_per_seed.md
 """
 from __future__ import annotations
 
@@ -47,7 +47,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from _report import write_text_report  # noqa: E402
+from swap_plugin.studies.report import write_text_report  # noqa: E402
 from swap_plugin.benchmarks import NB201_TEST_COLUMNS, get_ground_truth  # noqa: E402
 from swap_plugin.files import OutputExistsError, atomic_write_json, read_json, settings_diff  # noqa: E402
 from swap_plugin.metric import regulariser  # noqa: E402
@@ -349,8 +349,8 @@ def summarise(rows: List[dict], datasets, gt, args, command: str, complete: bool
               "without any training.",
               "- Per-seed rows (archs, fitness, test accuracy): the JSON next to this file.",
               "- Every NB201 search report (this one, its variants, and the same search under NASLib's "
-              "Trainer) against the targets in one table: `results/search_nb201_summary.md` "
-              "(`python scripts/search_nb201_summary.py`)."]
+              "Trainer) against the targets in one table: `experiments/search_nb201_variants/report.md` "
+              "(`python experiments/search_nb201_variants/search_nb201_variants.py`)."]
     if fitness == "ensemble":
         lines += [f"- Fitness `ensemble`: Σ over Ψ' (μ = {args.mu}, σ = {args.sigma} M), synflow, jacov and "
                   f"progressivity of log(rank / (n + 1)), each ranked among its values on a reference sample of "
@@ -364,8 +364,8 @@ def summarise(rows: List[dict], datasets, gt, args, command: str, complete: bool
     else:
         lines += ["- All seeds score on ONE draw of the landscape (weights seeded by (0, arch), batch "
                   "seed 0); seeds differ only in the evolution's RNG. `--init-per-seed` "
-                  "(results/search_nb201_init_per_seed.md) gives each search its own draw; "
-                  "results/explore_search_plateau.md shows how far the top of the landscape moves "
+                  "(experiments/search_nb201_variants/search_nb201_init_per_seed.md) gives each search its own draw; "
+                  "experiments/search_plateau/report.md shows how far the top of the landscape moves "
                   "between draws."]
     lines += [""]
     return "\n".join(lines)

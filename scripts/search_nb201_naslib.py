@@ -5,11 +5,11 @@ Runs ``scripts/naslib_nas_runner.py`` (optimizer ``swap_evolution``) once per (s
 dataset) in a subprocess, skips runs whose ``final_architecture.json`` exists (so a
 killed sweep resumes), looks the found arch up in the NB201 table of SWAP_DATA_DIR
 (NASLib's own dataset_api pickles are not needed) and writes a markdown table, with the
-per-seed rows in a JSON beside it (read by ``scripts/search_nb201_summary.py``).
+per-seed rows in a JSON beside it (read by ``experiments/search_nb201_variants/search_nb201_variants.py``).
 
 Needs NASLib importable (its source on PYTHONPATH, e.g. ``source /work/naslib-dev/env.sh``).
 
-    python scripts/search_nb201_naslib.py --seeds 3 --out results/search_nb201_naslib.md \\
+    python scripts/search_nb201_naslib.py --seeds 3 --out experiments/search_nb201_variants/search_nb201_naslib.md \\
         --runs runs/naslib_nb201 -- search.epochs 16 search.swap_mu 1.5 search.swap_sigma 1.5
 """
 from __future__ import annotations
@@ -27,7 +27,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from _report import atomic_write_text, read_json_file, write_text_report  # noqa: E402
+from swap_plugin.studies.report import atomic_write_text, read_json_file, write_text_report  # noqa: E402
 from swap_plugin.benchmarks import NB201_TEST_COLUMNS, get_ground_truth  # noqa: E402
 
 DATASETS = ("cifar10", "cifar100", "ImageNet16-120")
@@ -45,7 +45,8 @@ def main(argv=None) -> int:
     p.add_argument("--datasets", nargs="+", default=list(DATASETS), choices=DATASETS)
     p.add_argument("--config", default=str(ROOT / "configs" / "naslib" / "swap_evolution_nb201.yaml"))
     p.add_argument("--runs", type=Path, default=Path("runs/naslib_nb201"))
-    p.add_argument("--out", type=Path, default=ROOT / "results" / "search_nb201_naslib.md")
+    p.add_argument("--out", type=Path,
+                   default=ROOT / "experiments" / "search_nb201_variants" / "search_nb201_naslib.md")
     a = p.parse_args(own)
     gt = get_ground_truth("nb201")
     rows = []

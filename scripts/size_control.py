@@ -18,7 +18,7 @@ from scipy import stats
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from _report import command_line, read_json_file, write_figure, write_text_report  # noqa: E402
+from swap_plugin.studies.report import command_line, read_json_file, write_figure, write_text_report  # noqa: E402
 from swap_plugin.search import SearchConfig, run_search  # noqa: E402
 
 

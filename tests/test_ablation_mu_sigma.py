@@ -6,6 +6,8 @@ import pytest
 from scipy import stats
 from script_loader import load_script
 
+from swap_plugin.files import OutputExistsError
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -29,9 +31,13 @@ def test_grid_equals_direct_spearman_of_stored_records(tmp_path):
     study = tmp_path / "study" / "correlation" / "nb201" / "cifar10"
     assert abl.study_config(study)["metric"] == "val_accuracy"
     abl.main(["--runs", str(tmp_path / "study"), "--results", str(tmp_path / "res"), "--groups", "2"])
-    rows = [r.split(",") for r in (tmp_path / "res" / "ablation_mu_sigma_nb201_cifar10.csv").read_text()
-            .splitlines() if r and not r.startswith(("#", "mu_M"))]
-    assert len(rows) == 36 and (tmp_path / "res" / "ablation_mu_sigma_nb201_cifar10.png").exists()
+    assert sorted(p.name for p in (tmp_path / "res").iterdir()) == [
+        "ablation_mu_sigma.csv", "ablation_mu_sigma.md", "ablation_mu_sigma.png"]
+    lines = (tmp_path / "res" / "ablation_mu_sigma.csv").read_text().splitlines()
+    assert lines[2] == abl.CSV_HEADER
+    rows = [r.split(",")[5:] for r in lines[3:]]
+    assert {tuple(r.split(",")[:5]) for r in lines[3:]} == {("nb201", "cifar10", "", "val_accuracy", "12")}
+    assert len(rows) == 36
     # one cell by hand: the same 2 groups, Spearman of Ψ·f(Θ) against val_accuracy
     recs = sorted(RecordStore(study / "records_seed0.jsonl"), key=lambda r: r["key"])
     gt = get_ground_truth("nb201", "cifar10")
@@ -45,10 +51,52 @@ def test_grid_equals_direct_spearman_of_stored_records(tmp_path):
     store = study / "records_seed0.jsonl"
     lines = store.read_text().splitlines()
     store.write_text("\n".join(lines[::-1]) + "\n")
-    csv = tmp_path / "res" / "ablation_mu_sigma_nb201_cifar10.csv"
-    before = csv.read_text()
+    csv, md = tmp_path / "res" / "ablation_mu_sigma.csv", tmp_path / "res" / "ablation_mu_sigma.md"
+    before = csv.read_text(), md.read_text()
     abl.main(["--runs", str(tmp_path / "study"), "--results", str(tmp_path / "res"), "--groups", "2"])
-    assert csv.read_text() == before
+    assert (csv.read_text(), md.read_text()) == before
+    assert md.read_text().rstrip().endswith(
+        "Every task's whole grid (mean and std of ρ per μ/σ cell): `ablation_mu_sigma.csv`; "
+        "one heatmap panel per task: `ablation_mu_sigma.png`.")
+
+
+def test_one_csv_one_figure_one_report_for_all_tasks(tmp_path):
+    """Tables 4-6 as three files: the cells of every task in one CSV (task order kept), one
+    panel per task in one figure, the table in one report; nothing else is written."""
+    abl = load_script("ablation_mu_sigma")
+    grids = [abl.TaskGrid("nb201", "cifar10", None, "val_accuracy", 9, [0.5, 1.0], [0.5, 1.0, 1.5],
+                          np.arange(6.0).reshape(2, 3) / 10, np.full((2, 3), 0.01)),
+             abl.TaskGrid("tnb101_micro", "jigsaw", "zc", "valid_top1", 7, [1.0], [2.0, 4.0],
+                          np.array([[0.25, -0.5]]), np.array([[0.125, 0.0]]))]
+    paths = abl.output_paths(tmp_path / "res")
+    abl.write_outputs(paths, grids, ["# T", "", "Command: `python scripts/ablation_mu_sigma.py --x`", ""],
+                      "python scripts/ablation_mu_sigma.py --x", 3)
+    assert sorted(p.name for p in (tmp_path / "res").iterdir()) == [
+        "ablation_mu_sigma.csv", "ablation_mu_sigma.md", "ablation_mu_sigma.png"]
+    lines = paths["csv"].read_text().splitlines()
+    assert lines[0] == "# written by: python scripts/ablation_mu_sigma.py --x"
+    assert "over 3 random groups" in lines[1] and lines[2] == abl.CSV_HEADER
+    assert lines[3:] == ["nb201,cifar10,,val_accuracy,9,0.5,0.5,0.0000,0.0100",
+                         "nb201,cifar10,,val_accuracy,9,0.5,1.0,0.1000,0.0100",
+                         "nb201,cifar10,,val_accuracy,9,0.5,1.5,0.2000,0.0100",
+                         "nb201,cifar10,,val_accuracy,9,1.0,0.5,0.3000,0.0100",
+                         "nb201,cifar10,,val_accuracy,9,1.0,1.0,0.4000,0.0100",
+                         "nb201,cifar10,,val_accuracy,9,1.0,1.5,0.5000,0.0100",
+                         "tnb101_micro,jigsaw,zc,valid_top1,7,1.0,2.0,0.2500,0.1250",
+                         "tnb101_micro,jigsaw,zc,valid_top1,7,1.0,4.0,-0.5000,0.0000"]
+    assert paths["png"].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    fig = abl.grids_figure(grids)
+    panels = [ax for ax in fig.axes if ax.images]
+    assert [ax.get_title() for ax in panels] == ["nb201 cifar10", "tnb101_micro jigsaw (zc archs)"]
+    assert [t.get_text() for t in panels[1].texts] == ["0.25", "-0.50"]
+    # another command's CSV is never replaced, and then nothing is written
+    other = tmp_path / "other"
+    paths = abl.output_paths(other)
+    other.mkdir()
+    paths["csv"].write_text("# written by: python scripts/ablation_mu_sigma.py --y\n")
+    with pytest.raises(OutputExistsError):
+        abl.write_outputs(paths, grids, ["# T"], "python scripts/ablation_mu_sigma.py --x", 3)
+    assert sorted(p.name for p in other.iterdir()) == ["ablation_mu_sigma.csv"]
 
 
 def test_cross_validated_choice_equals_a_naive_loop():
@@ -105,8 +153,9 @@ def test_summary_on_a_transnas_study(tmp_path):
     want = np.mean([stats.spearmanr(y[g], psi[g])[0] for g in groups])
     assert float(cols[3].split(" ± ")[0]) == pytest.approx(want, abs=1e-3)
     # the oracle is the grid CSV's best cell
-    grid = [r.split(",") for r in (tmp_path / "res" / "ablation_mu_sigma_tnb101_micro_autoencoder.csv")
-            .read_text().splitlines() if r and not r.startswith(("#", "mu_M"))]
+    grid = [r.split(",")[5:] for r in (tmp_path / "res" / "ablation_mu_sigma.csv").read_text().splitlines()
+            if r.startswith("tnb101_micro,autoencoder,")]
+    assert len(grid) == 11 * 8
     best = max(grid, key=lambda r: float(r[2]))
     assert cols[6] == f"{float(best[2]):.3f} ({float(best[0]):g}/{float(best[1]):g})"
     picks = cols[8].split(", ")
@@ -120,6 +169,6 @@ def test_the_same_task_in_two_roots_is_refused(tmp_path):
     abl = load_script("ablation_mu_sigma")
     with pytest.raises(SystemExit, match=r"nb201/cifar10 \(ground truth default\) is in two studies"):
         abl.main(["--runs", str(tmp_path / "a"), str(tmp_path / "b"), "--results", str(tmp_path / "res")])
-    assert not (tmp_path / "res" / "ablation_mu_sigma_nb201_cifar10.csv").exists()
+    assert not (tmp_path / "res").exists()
     abl.main(["--runs", str(tmp_path / "a"), "--results", str(tmp_path / "res"), "--groups", "2"])
-    assert (tmp_path / "res" / "ablation_mu_sigma_nb201_cifar10.csv").exists()
+    assert (tmp_path / "res" / "ablation_mu_sigma.csv").exists()

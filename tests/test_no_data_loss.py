@@ -369,9 +369,8 @@ def test_add_scores_never_replaces_another_file(tmp_path):
 
 # ------------------------------------------------------------------ report scripts
 def test_report_scripts_replace_only_their_own_command_output(tmp_path, capsys):
-    from script_loader import load_script
+    from swap_plugin.studies import report as rep
 
-    rep = load_script("_report")
     p = tmp_path / "r.md"
     head = rep.report_head("T", "explore_draws.py", ["--runs", "a"])
     rep.write_report(p, head + ["v1"])
@@ -392,14 +391,20 @@ def test_report_scripts_replace_only_their_own_command_output(tmp_path, capsys):
     assert mine.read_text() == "# my notes\n"
 
 
-def test_explore_ensemble_leaves_a_studys_own_ensemble_file_alone(tmp_path):
-    from script_loader import load_script
+def test_an_experiments_report_names_its_script_by_its_folder(tmp_path):
+    """experiments/NAME/NAME.py reports say so, and a scripts/ file of the same name is
+    another script: its report is not replaced by the experiment's."""
+    from swap_plugin.studies import report as rep
 
-    ens = load_script("explore_ensemble")
-    y, pred = [1.0, 2.0, 3.0, 4.0], [1.0, 3.0, 2.0, 4.0]
-    path = ens.write_scores_json(tmp_path, "cifar10", 0, y, pred, 4)
-    assert ens.write_scores_json(tmp_path, "cifar10", 0, y, pred, 4) == path  # its own file: refreshed
-    path.write_text(json.dumps([{"predictor": "swap_ensemble"}, {"spearman": 0.5}]))  # a correlate study's
-    with pytest.raises(OutputExistsError, match="was not written by scripts/explore_ensemble.py"):
-        ens.write_scores_json(tmp_path, "cifar10", 0, y, pred, 4)
-    assert json.loads(path.read_text())[1] == {"spearman": 0.5}
+    script = str(tmp_path / "experiments" / "draws" / "draws.py")
+    head = rep.report_head("T", script, ["--runs", "a b"])
+    assert head[2] == "Command: `python experiments/draws/draws.py --runs 'a b'`"
+    p = tmp_path / "report.md"
+    rep.write_report(p, head + ["v1"])
+    rep.write_report(p, head + ["v2"])  # its own command: refreshed
+    assert p.read_text().endswith("v2\n")
+    rep.check_report_target(p, "\n".join(rep.report_head("T", script, ["--x"])), any_args=True)
+    same_name = rep.report_head("T", "draws.py", ["--runs", "a b"])  # scripts/draws.py
+    with pytest.raises(OutputExistsError, match="holds no report of this script"):
+        rep.write_report(p, same_name)
+    assert p.read_text().endswith("v2\n")

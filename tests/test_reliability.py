@@ -1,14 +1,15 @@
-"""scripts/reliability.py for real: the quick subset of the bad-input matrix, each case the
+"""The bad-input matrix (swap_plugin.reliability, scripts/reliability.py) for real: the quick subset of the bad-input matrix, each case the
 real CLI in a subprocess (no mocks), must end as a clear error or a recovery with nothing
 lost or overwritten; and the harness's own rules on hand-made inputs."""
 import json
+import os
+import subprocess
+import sys
 
 import numpy as np
 import pytest
-from script_loader import load_script
 
-rel = load_script("_reliability")
-entry = load_script("reliability")
+from swap_plugin import reliability as rel
 
 
 @pytest.fixture(scope="module")
@@ -79,8 +80,10 @@ def test_mangle_middle_keeps_the_other_lines(tmp_path):
 def test_report_is_not_written_over_a_file_the_script_did_not_write(tmp_path):
     mine = tmp_path / "notes.md"
     mine.write_text("# my notes\n")
-    with pytest.raises(SystemExit):
-        entry.main(["--out", str(mine), "--cases", "flag-seeds-abc"])
-    assert mine.read_text() == "# my notes\n"
-    with pytest.raises(SystemExit):
-        entry.main(["--out", str(tmp_path / "r.md"), "--cases", "no-such-case"])
+    script = [sys.executable, str(rel.REPO / "scripts" / "reliability.py")]
+    env = {**os.environ, "PYTHONPATH": str(rel.REPO)}  # this checkout's package, installed or not
+    for argv, why in (([str(mine), "flag-seeds-abc"], "was not written by this script"),
+                      ([str(tmp_path / "r.md"), "no-such-case"], "matches no case")):
+        p = subprocess.run(script + ["--out", argv[0], "--cases", argv[1]], capture_output=True, text=True, env=env)
+        assert p.returncode == 2 and why in p.stderr, p.stderr
+    assert mine.read_text() == "# my notes\n" and not (tmp_path / "r.md").exists()

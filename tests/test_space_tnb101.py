@@ -70,6 +70,8 @@ def test_macro_validity_rule():
     for bad in [(1, 1, 1, 1), (2, 2, 2, 4), (4, 4, 4, 4), (3, 3), (1, 3, 2, 4, 1, 1, 1),
                 (1, 0, 3, 2, 1, 0), (5, 3, 2, 1)]:
         assert not T.is_valid_macro(bad), bad
+    # by hand: 5 modules; ops 3 and 4 downsample, ops 2 and 4 double the width
+    assert T.macro_counts(T.unpad((4, 1, 3, 2, 1, 0))) == (5, 2, 2)
 
 
 def test_input_output_shapes():

@@ -8,9 +8,9 @@ layer's columns into bytes right away (S/8 per unit, rounded up to a word), so t
 ``V x S`` matrix of the naive approach never exists; at the end the byte rows of all
 layers are read as words (``ceil(S / 64)`` int64, or one int8/16/32 for S ≤ 32) and the
 distinct words counted: a 2**S bitmap for S ≤ 20, else one sort (multi-word patterns: of
-whole rows). On CPU the sorts are numpy's: its SIMD sort (AVX2/AVX-512) is 2-3x faster
-than a 2-thread ``torch.sort`` on one-word patterns, and sorting rows as opaque values
-7-8x faster than ``torch.unique(dim=0)`` on multi-word ones (``results/bench_sort.md``).
+whole rows). On CPU the sorts are numpy's: its SIMD sort (AVX2/AVX-512) beats a
+2-thread ``torch.sort`` on one-word patterns, and sorting rows as opaque values beats
+``torch.unique(dim=0)`` on multi-word ones (``scripts/bench_sort.py`` times both).
 """
 from __future__ import annotations
 
@@ -128,9 +128,8 @@ def _numpy_sorts(t: torch.Tensor) -> bool:
 
 
 def sort_words_(words: torch.Tensor) -> torch.Tensor:
-    """Sort 1-D integer ``words`` in place and return them; on CPU through numpy, in the
-    same memory (``results/bench_sort.md``: 2-2.5x faster than torch.sort on 2 threads for
-    471k int32 words on our 2-core VM)."""
+    """Sort 1-D integer ``words`` in place and return them; on CPU through numpy (its
+    SIMD sort is faster than ``torch.sort``), in the same memory."""
     if _numpy_sorts(words):
         words.numpy().sort()
     else:
@@ -149,8 +148,8 @@ def unique_words(words: torch.Tensor) -> torch.Tensor:
 
 def unique_rows(words: torch.Tensor) -> torch.Tensor:
     """The distinct rows of a 2-D ``(U, W)`` word tensor, in no useful order. On CPU each
-    row is sorted as one opaque W·8-byte numpy value: 7-8x faster than
-    ``torch.unique(dim=0)`` for W = 2-4 (``results/bench_sort.md``)."""
+    row is sorted as one opaque W·8-byte numpy value, much faster than
+    ``torch.unique(dim=0)``."""
     if words.shape[0] < 2 or not _numpy_sorts(words):
         return torch.unique(words, dim=0)
     a = words.contiguous().numpy()

@@ -218,7 +218,7 @@ def run_study(cfg: StudyConfig, progress: bool = True) -> Dict[str, Dict[int, di
     cfg = with_benchmark_input(cfg, space)
     if "swap_ensemble" in cfg.proxies and cfg.space != "nb201":
         warnings.warn(f"swap_ensemble's members were chosen and tested on NB201; on {cfg.space} they may "
-                      "rank worse than reg_swap (on NB101 and NB301 they do: results/explore_ensemble.md)",
+                      "rank worse than reg_swap alone (on NB101 and NB301 they do)",
                       stacklevel=2)
     summary: Dict[str, Dict[int, dict]] = {p: {} for p in cfg.proxies}
     _check_baselines(gt, cfg)  # fail before minutes of scoring, not after
