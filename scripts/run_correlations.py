@@ -6,18 +6,12 @@
 Each task uses configs/<space>.yaml with --dataset/--n/--seeds overridden. A killed run
 continues where it stopped when started again with the same arguments.
 """
-from __future__ import annotations
-
 import argparse
 import shlex
 import sys
-import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from swap_plugin.studies import StudyConfig, config_path, parse_seeds, run_study  # noqa: E402
+from swap_plugin.studies import correlation_report, parse_seeds
+from swap_plugin.studies.report import command_line
 
 
 def main(argv=None):
@@ -34,24 +28,15 @@ def main(argv=None):
     ap.add_argument("--report", default=None, help="markdown report to (re)write; default: none")
     ap.add_argument("--report-runs", nargs="+", default=None, help="roots the report covers (default --out)")
     a = ap.parse_args(argv)
-    for task in a.tasks:
-        space, dataset = task.split(":", 1)
-        t0 = time.time()
-        cfg = StudyConfig.from_yaml(config_path(space), dataset=dataset, n=a.n,
-                                    seeds=parse_seeds(a.seeds) if a.seeds else None, out=a.out,
-                                    workers=a.workers, proxies=a.proxies, gt_source=a.gt_source,
-                                    samples=a.samples, input_size=a.input_size)
-        summary = run_study(cfg)
-        means = {p: sum(v["spearman"] for v in s.values()) / len(s) for p, s in summary.items()}
-        print(f"{task}: " + ", ".join(f"{p} {m:.3f}" for p, m in means.items()) + f"  ({time.time() - t0:.0f} s)",
-              flush=True)
+    correlation_report.run_tasks(a.tasks, a.out, parse_seeds(a.seeds) if a.seeds else None, n=a.n,
+                                 workers=a.workers, proxies=a.proxies, gt_source=a.gt_source,
+                                 samples=a.samples, input_size=a.input_size)
     if a.report:
-        from correlation_report import main as report
-
-        report(["--runs", *(a.report_runs or [a.out]), "--out", a.report,
-                "--command", "python scripts/run_correlations.py " + " ".join(map(shlex.quote, argv or sys.argv[1:]))])
+        roots = a.report_runs or [a.out]
+        ran = "python scripts/run_correlations.py " + " ".join(map(shlex.quote, argv or sys.argv[1:]))
+        report_argv = ["--runs", *roots, "--out", a.report, "--command", ran]
+        correlation_report.write(a.report, roots, command_line("correlation_report.py", report_argv), [ran])
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
     main()

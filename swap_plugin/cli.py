@@ -178,7 +178,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_scoring_flags(p)
     p.set_defaults(func=cmd_score)
 
-    for name in ("correlate", "search", "train", "heatmap"):
+    for name in ("correlate", "search", "train", "heatmap", "naslib"):
         try:
             mod = importlib.import_module(f"swap_plugin.commands.{name}")
         except ModuleNotFoundError as err:

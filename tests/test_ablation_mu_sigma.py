@@ -1,14 +1,16 @@
-"""scripts/ablation_mu_sigma.py: μ/σ grids from stored study records (no re-scoring)."""
+"""swap_plugin.studies.mu_sigma_ablation (scripts/ablation_mu_sigma.py): μ/σ grids from stored
+study records (no re-scoring)."""
 from pathlib import Path
 
 import numpy as np
 import pytest
 from scipy import stats
-from script_loader import load_script
 
 from swap_plugin.files import OutputExistsError
+from swap_plugin.studies import mu_sigma_ablation as abl
 
 ROOT = Path(__file__).resolve().parents[1]
+CMD = "python scripts/ablation_mu_sigma.py --runs study"
 
 
 def nb201_study(out: Path, n: int, build: dict) -> None:
@@ -27,10 +29,9 @@ def test_grid_equals_direct_spearman_of_stored_records(tmp_path):
     from swap_plugin.studies import RecordStore
 
     nb201_study(tmp_path / "study", n=12, build={"C": 8, "N": 1})
-    abl = load_script("ablation_mu_sigma")
     study = tmp_path / "study" / "correlation" / "nb201" / "cifar10"
     assert abl.study_config(study)["metric"] == "val_accuracy"
-    abl.main(["--runs", str(tmp_path / "study"), "--results", str(tmp_path / "res"), "--groups", "2"])
+    abl.run([tmp_path / "study"], tmp_path / "res", CMD, groups=2)
     assert sorted(p.name for p in (tmp_path / "res").iterdir()) == [
         "ablation_mu_sigma.csv", "ablation_mu_sigma.md", "ablation_mu_sigma.png"]
     lines = (tmp_path / "res" / "ablation_mu_sigma.csv").read_text().splitlines()
@@ -53,7 +54,7 @@ def test_grid_equals_direct_spearman_of_stored_records(tmp_path):
     store.write_text("\n".join(lines[::-1]) + "\n")
     csv, md = tmp_path / "res" / "ablation_mu_sigma.csv", tmp_path / "res" / "ablation_mu_sigma.md"
     before = csv.read_text(), md.read_text()
-    abl.main(["--runs", str(tmp_path / "study"), "--results", str(tmp_path / "res"), "--groups", "2"])
+    abl.run([tmp_path / "study"], tmp_path / "res", CMD, groups=2)
     assert (csv.read_text(), md.read_text()) == before
     assert md.read_text().rstrip().endswith(
         "Every task's whole grid (mean and std of ρ per μ/σ cell): `ablation_mu_sigma.csv`; "
@@ -63,7 +64,6 @@ def test_grid_equals_direct_spearman_of_stored_records(tmp_path):
 def test_one_csv_one_figure_one_report_for_all_tasks(tmp_path):
     """Tables 4-6 as three files: the cells of every task in one CSV (task order kept), one
     panel per task in one figure, the table in one report; nothing else is written."""
-    abl = load_script("ablation_mu_sigma")
     grids = [abl.TaskGrid("nb201", "cifar10", None, "val_accuracy", 9, [0.5, 1.0], [0.5, 1.0, 1.5],
                           np.arange(6.0).reshape(2, 3) / 10, np.full((2, 3), 0.01)),
              abl.TaskGrid("tnb101_micro", "jigsaw", "zc", "valid_top1", 7, [1.0], [2.0, 4.0],
@@ -100,7 +100,6 @@ def test_one_csv_one_figure_one_report_for_all_tasks(tmp_path):
 
 
 def test_cross_validated_choice_equals_a_naive_loop():
-    abl = load_script("ablation_mu_sigma")
     rng = np.random.default_rng(1)
     y = rng.normal(size=40)
     preds = np.stack([y + rng.normal(scale=s, size=40) for s in (3.0, 0.5, 1.5)])
@@ -114,7 +113,6 @@ def test_cross_validated_choice_equals_a_naive_loop():
 
 
 def test_grid_from_sizes_for_spaces_without_a_paper_grid():
-    abl = load_script("ablation_mu_sigma")
     theta = np.array([1.0, 2.0, 3.0, 4.0, 6.0])
     mus, sigmas = abl.grid_for("tnb101_micro", theta)
     assert mus == [1.0, 1.4, 1.8, 2.2, 2.6, 3.0, 3.4, 3.8, 4.4, 5.2, 6.0]  # 0, 10, ..., 100 % quantiles
@@ -137,10 +135,8 @@ def test_summary_on_a_transnas_study(tmp_path):
                                 seeds=[0], out=str(tmp_path / "study"), proxies=["swap"], workers=1,
                                 input_size=32)
     run_study(cfg, progress=False)
-    abl = load_script("ablation_mu_sigma")
     summary = tmp_path / "summary.md"
-    abl.main(["--runs", str(tmp_path / "study"), "--results", str(tmp_path / "res"), "--groups", "3",
-              "--summary", str(summary)])
+    abl.run([tmp_path / "study"], tmp_path / "res", CMD, groups=3, summary=summary)
     row = next(r for r in summary.read_text().splitlines() if r.startswith("| tnb101_micro"))
     cols = [c.strip() for c in row.strip("|").split("|")]
     assert cols[:3] == ["tnb101_micro", "autoencoder", "15"]
@@ -166,9 +162,10 @@ def test_summary_on_a_transnas_study(tmp_path):
 def test_the_same_task_in_two_roots_is_refused(tmp_path):
     for root in ("a", "b"):
         nb201_study(tmp_path / root, n=4, build={"C": 4, "N": 1})
-    abl = load_script("ablation_mu_sigma")
-    with pytest.raises(SystemExit, match=r"nb201/cifar10 \(ground truth default\) is in two studies"):
-        abl.main(["--runs", str(tmp_path / "a"), str(tmp_path / "b"), "--results", str(tmp_path / "res")])
+    with pytest.raises(ValueError, match=r"nb201/cifar10 \(ground truth default\) is in two studies"):
+        abl.run([tmp_path / "a", tmp_path / "b"], tmp_path / "res", CMD)
     assert not (tmp_path / "res").exists()
-    abl.main(["--runs", str(tmp_path / "a"), "--results", str(tmp_path / "res"), "--groups", "2"])
+    with pytest.raises(ValueError, match="no correlation/<space>/<dataset>/records_seed0.jsonl under"):
+        abl.run([tmp_path / "res"], tmp_path / "res", CMD)
+    abl.run([tmp_path / "a"], tmp_path / "res", CMD, groups=2)
     assert (tmp_path / "res" / "ablation_mu_sigma.csv").exists()

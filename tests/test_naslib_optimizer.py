@@ -16,7 +16,7 @@ import swap_plugin.naslib as sn
 from swap_plugin.naslib.space_adapter import NaslibSpaceAdapter, seed_naslib_rng
 from swap_plugin.paths import data_file
 from swap_plugin.search.evolution import Evolution, EvolutionConfig
-from script_loader import load_script
+from swap_plugin.naslib import runners as zr
 
 ROOT = Path(__file__).resolve().parents[1]
 ZC_725 = ("nb201", "zc", "naslib_zc_nasbench201_725.json")  # in the data directory (needs_data)
@@ -139,8 +139,20 @@ def test_lazy_exports():
         sn.no_such_name
 
 
+def test_naslib_command_without_naslib_says_how_to_get_it(capsys):
+    from swap_plugin.cli import main
+
+    if sn.naslib_available():
+        pytest.skip("NASLib is importable here: the error path cannot be reached")
+    for runner in ("nas", "zc"):
+        assert main(["naslib", runner, "--config-file", "configs/naslib/swap_evolution_nb201.yaml"]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("swap-nas naslib: error: NASLib is not importable") and "PYTHONPATH" in err
+    assert main(["naslib", "nas", "--help"]) == 0
+    assert "swap-nas naslib nas --config-file" in capsys.readouterr().out
+
+
 def test_zc_runner_scipy_correlations():
-    zr = load_script("naslib_zc_runner")
     y = [1.0, 2.0, 3.0, 4.0]
     c = zr.scipy_correlations(y, [10.0, 20.0, 40.0, 30.0])
     assert c["spearman"] == pytest.approx(0.8) and c["kendalltau"] == pytest.approx(2 / 3)
@@ -319,7 +331,6 @@ def test_zc_evaluator_reads_swap_from_a_scored_copy(naslib, tmp_path):
     from naslib.predictors import ZeroCost
     from naslib.search_spaces import get_search_space
 
-    zr = load_script("naslib_zc_runner")
     cfg = CfgNode.load_cfg(open(ROOT / "configs" / "naslib" / "zc_swap_nb201.yaml"))
     cfg.predictor, cfg.test_size = "swap", 16
     cfg.save, cfg.data = str(tmp_path / "zc"), str(tmp_path / "no_data")
@@ -355,16 +366,38 @@ def test_zc_runner_main_on_the_scored_copy(naslib, tmp_path):
     zc_725 = data_file(*ZC_725)
     from swap_plugin.benchmarks import add_proxy_scores, read_zc_json
 
-    zr = load_script("naslib_zc_runner")
     raw = read_zc_json(zc_725)
     keys = sorted(raw["cifar10"])[:30]
     # a fake "swap" equal to val_accuracy: the runner must report correlation 1
     dst = tmp_path / "copy.json"
     add_proxy_scores(zc_725, dst, "swap", {k: raw["cifar10"][k]["val_accuracy"] for k in keys},
                      space="nb201", dataset="cifar10", layout="current")
-    res = zr.main(["--config-file", str(ROOT / "configs" / "naslib" / "zc_swap_nb201.yaml"),
+    res = zr.run_zc(["--config-file", str(ROOT / "configs" / "naslib" / "zc_swap_nb201.yaml"),
                    "--zc-json", str(dst), "--use-zc-api", "out_dir", str(tmp_path / "out"),
                    "predictor", "swap", "test_size", "25"])
     assert res["n"] == 25 and res["spearman"] == pytest.approx(1.0)
     out = tmp_path / "out" / "nasbench201" / "cifar10" / "swap" / "0" / "scores.json"
     assert json.loads(out.read_text())[1]["kendalltau"] == pytest.approx(1.0)
+
+
+@pytest.mark.needs_data
+def test_nb201_sweep_reports_finished_runs_without_running_naslib(tmp_path, nb201_gt):
+    """Finished runs are read, not rerun: no NASLib needed to report them."""
+    from swap_plugin.naslib import nb201_sweep as nb
+
+    archs = {"cifar10": (1, 2, 3, 4, 0, 1), "cifar100": (3, 3, 3, 3, 3, 3)}
+    for seed in (0, 1):
+        for ds, arch in archs.items():
+            d = tmp_path / "runs" / "nasbench201" / ds / "swap_evolution" / str(seed)
+            d.mkdir(parents=True)
+            (d / "final_architecture.json").write_text(json.dumps({"arch": list(arch), "evaluations": 100 + seed}))
+            (d / "wall_seconds.txt").write_text(f"{12.5 + seed}\n")
+    rows = nb.sweep([0, 1], list(archs), nb.default_config(), tmp_path / "runs")
+    lines = nb.write_report(tmp_path / "n.md", rows, list(archs), nb.default_config(), ["search.epochs", "3"], "cmd")
+    test = nb201_gt.lookup(archs["cifar10"], "cifar10", "test_acc_cifar10_trainval_200ep")
+    assert lines[-2] == f"| cifar10 | 2 | 100.5 | {test:.2f} ± 0.00 | 13 | 123401 |"
+    assert "Config `configs/naslib/swap_evolution_nb201.yaml` with overrides `search.epochs 3`." in lines[4]
+    record = json.loads((tmp_path / "n.json").read_text())
+    assert record["settings"]["epochs"] == 3 and len(record["rows"]) == 4
+    assert record["rows"][0] == {"seed": 0, "dataset": "cifar10", "arch": list(archs["cifar10"]), "evaluations": 100,
+                                 "test": test, "wall_seconds": 12.5}

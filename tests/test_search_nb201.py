@@ -1,16 +1,17 @@
-"""scripts/search_nb201.py: SWAP-NAS vs random search vs RE on NB201 (no NASLib needed)."""
+"""swap_plugin.search.nb201 (scripts/search_nb201.py): SWAP-NAS vs random search vs RE on NB201
+(no NASLib needed)."""
 import json
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from swap_plugin.search import baselines, nb201
 from swap_plugin.search.evolution import EvolutionConfig
+from swap_plugin.search.fitness import CachedEnsembleFitness, RegSwapFitness, ScoreCache
 from swap_plugin.spaces import get_space
-from script_loader import load_script
 
 ROOT = Path(__file__).resolve().parents[1]
-sn201 = load_script("search_nb201")
 
 
 @pytest.fixture(scope="module")
@@ -26,35 +27,35 @@ def cheap_score(arch):
 
 def test_score_cache_roundtrip_and_cut_lines(tmp_path):
     path = tmp_path / "c.jsonl"
-    c = sn201.ScoreCache(path)
+    c = ScoreCache(path)
     c.put("cifar10", (1, 2, 3, 4, 0, 1), 1250.0, 0.5, 0.25)
     with open(path, "a") as f:
         f.write('{"dataset": "cifar10", "arch": [0, 0, 0, 0, 0, 0], "score": 3.0, "seconds": 1}\n')  # old format
         f.write('{"dataset": "cifar10", "arch": [1, 2')  # a line cut by a kill
-    c2 = sn201.ScoreCache(path)
+    c2 = ScoreCache(path)
     assert c2.get("cifar10", (1, 2, 3, 4, 0, 1)) == (1250.0, 0.5, 0.25)
     assert c2.get("cifar10", (0, 0, 0, 0, 0, 0)) is None
     assert c2.get("cifar100", (1, 2, 3, 4, 0, 1)) is None
     # another init seed is another landscape: its own key, kept across reloads
     assert c2.get("cifar10", (1, 2, 3, 4, 0, 1), init_seed=3) is None
     c2.put("cifar10", (1, 2, 3, 4, 0, 1), 999.0, 0.5, 0.1, init_seed=3)
-    c3 = sn201.ScoreCache(path)
+    c3 = ScoreCache(path)
     assert c3.get("cifar10", (1, 2, 3, 4, 0, 1), init_seed=3) == (999.0, 0.5, 0.1)
     assert c3.get("cifar10", (1, 2, 3, 4, 0, 1)) == (1250.0, 0.5, 0.25)
 
 
 def test_fitness_uses_cache_and_counts_seconds(tmp_path):
     space = get_space("nb201")
-    cache = sn201.ScoreCache(tmp_path / "c.jsonl")
+    cache = ScoreCache(tmp_path / "c.jsonl")
     calls = []
-    fit = sn201.RegSwapFitness(space, "cifar10", cache, mu=1.0, sigma=0.5,
+    fit = RegSwapFitness(space, "cifar10", cache, mu=1.0, sigma=0.5,
                                score_fn=lambda a: calls.append(a) or (100.0, 1.5))
     a = (2, 2, 2, 2, 2, 2)
     assert fit(a) == fit(a) == pytest.approx(100.0 * np.exp(-1.0))  # Θ one σ from μ
     assert len(calls) == 1
     assert fit.seconds >= 0 and len(cache.data) == 1
     # the cache holds Ψ and Θ, so another μ/σ reuses it without rescoring
-    other = sn201.RegSwapFitness(space, "cifar10", cache, mu=1.5, sigma=1.5, score_fn=lambda a: 1 / 0)
+    other = RegSwapFitness(space, "cifar10", cache, mu=1.5, sigma=1.5, score_fn=lambda a: 1 / 0)
     assert other(a) == 100.0
 
 
@@ -64,11 +65,11 @@ def test_regularized_evolution_budget_and_best(gt):
 
     def val(a):
         seen.append(a)
-        return gt.lookup(a, "cifar10", sn201.VAL_METRIC)
+        return gt.lookup(a, "cifar10", nb201.VAL_METRIC)
 
-    arch, v, _ = sn201.regularized_evolution(space, val, 30, population_size=8, sample_size=3, seed=0)
+    arch, v, _ = baselines.regularized_evolution(space, val, 30, population_size=8, sample_size=3, seed=0)
     assert len(seen) == 30
-    assert v == max(gt.lookup(a, "cifar10", sn201.VAL_METRIC) for a in seen)
+    assert v == max(gt.lookup(a, "cifar10", nb201.VAL_METRIC) for a in seen)
     assert arch in seen
 
 
@@ -76,46 +77,65 @@ def test_run_one_same_budget_for_all_methods(gt, tmp_path):
     space = get_space("nb201")
     cfg = EvolutionConfig(population_size=6, cycles=4, sample_size=3, mutation_times=2,
                           crossover_prob=0.5)
-    cache = sn201.ScoreCache(tmp_path / "c.jsonl")
-    row = sn201.run_one(space, gt, "cifar10", 0, cfg, cache, 16, 1.5, 1.5, score_fn=cheap_score)
+    cache = ScoreCache(tmp_path / "c.jsonl")
+    row = nb201.run_one(space, gt, "cifar10", 0, cfg, cache, 16, 1.5, 1.5, score_fn=cheap_score)
     assert row["evaluations"] >= cfg.population_size
     for key in ("swap_nas", "random_regswap", "re_val_acc"):
         r = row[key]
         assert 0 < r["test"] <= 100
-        assert r["test"] == gt.lookup(tuple(r["arch"]), "cifar10", sn201.TEST_COLUMN["cifar10"])
+        assert r["test"] == gt.lookup(tuple(r["arch"]), "cifar10", nb201.TEST_COLUMN["cifar10"])
     # the random search's best is the best cheap score among its archs
     assert row["random_regswap"]["fitness"] == cheap_score(tuple(row["random_regswap"]["arch"]))[0]
     # SWAP-NAS never returns worse than its best initial member
     assert row["swap_nas"]["fitness"] >= 0
 
 
-def test_main_end_to_end_with_real_scores_and_resume(gt, tmp_path):
+def test_search_end_to_end_with_real_scores_and_resume(gt, tmp_path):
     out = tmp_path / "s.md"
-    argv = ["--seeds", "1", "--datasets", "cifar10", "--population-size", "4", "--cycles", "1",
-            "--sample-size", "2", "--mutation-times", "1", "--out", str(out)]
-    assert sn201.main(argv) == 0
+    job = nb201.NB201Search(out=out, seeds=1, datasets=["cifar10"], population_size=4, cycles=1,
+                            sample_size=2, mutation_times=1)
+    command = "python scripts/search_nb201.py --seeds 1 --datasets cifar10"
+    assert nb201.run(job, command) == out
     text = out.read_text()
-    assert "python scripts/search_nb201.py --seeds 1" in text
+    assert f"Command: `{command}`" in text and "μ=1.5 M, σ=1.5 M" in text
     assert "| cifar10 | 1 |" in text and "STAND-IN" in text
     rows = json.loads(out.with_suffix(".json").read_text())["rows"]
     assert len(rows) == 1 and rows[0]["swap_nas"]["fitness"] > 0
     n_lines = len(out.with_suffix(".scores.jsonl").read_text().splitlines())
-    assert sn201.main(argv) == 0  # resumed: nothing recomputed
+    nb201.run(job, command)  # resumed: nothing recomputed
     assert len(out.with_suffix(".scores.jsonl").read_text().splitlines()) == n_lines
     assert json.loads(out.with_suffix(".json").read_text())["rows"] == rows
     # other settings into the same --out: the finished searches are kept, not started over
     before = out.with_suffix(".json").read_bytes()
     with pytest.raises(FileExistsError, match=r"holds searches run with other settings \(cycles: 1 \(stored\) "
                                               r"vs 2 \(now\)\); pass another --out"):
-        sn201.main([*argv[:argv.index("--cycles") + 1], "2", *argv[argv.index("--cycles") + 2:]])
+        nb201.run(nb201.NB201Search(**{**job.__dict__, "cycles": 2}), command)
     assert out.with_suffix(".json").read_bytes() == before
+
+
+def test_script_passes_every_flag_to_the_search(tmp_path):
+    """scripts/search_nb201.py: its flags are NB201Search's fields, and bad ones are usage errors."""
+    import dataclasses
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    script = [sys.executable, str(ROOT / "scripts" / "search_nb201.py")]
+    p = subprocess.run(script + ["--help"], capture_output=True, text=True, env=env)
+    flags = {"--" + f.name.replace("_", "-") for f in dataclasses.fields(nb201.NB201Search)}
+    assert p.returncode == 0 and all(f in p.stdout for f in flags), p.stdout
+    p = subprocess.run(script + ["--fitness", "ensemble", "--reference", "1", "--out", str(tmp_path / "x.md")],
+                       capture_output=True, text=True, env=env)
+    assert p.returncode == 2 and "--reference must be at least 2 archs" in p.stderr
+    assert not list(tmp_path.iterdir())
 
 
 def test_real_fitness_is_deterministic_per_arch(tmp_path):
     space = get_space("nb201")
     a = (2, 3, 0, 2, 4, 3)
-    f1 = sn201.RegSwapFitness(space, "cifar10", sn201.ScoreCache(None))
-    f2 = sn201.RegSwapFitness(space, "cifar10", sn201.ScoreCache(None))
+    f1 = RegSwapFitness(space, "cifar10", ScoreCache(None))
+    f2 = RegSwapFitness(space, "cifar10", ScoreCache(None))
     s1 = f1(a)
     assert s1 == f2(a) > 0
     assert np.isfinite(s1)
@@ -133,24 +153,24 @@ def test_fitness_equals_the_correlation_study_record(tmp_path):
     base = tmp_path / "study" / "correlation" / "nb201" / "cifar10"
     recs = list(RecordStore(base / "records_seed0.jsonl"))
     space = get_space("nb201")
-    fit = sn201.RegSwapFitness(space, "cifar10", sn201.ScoreCache(None), samples=16, mu=1.5, sigma=1.5)
+    fit = RegSwapFitness(space, "cifar10", ScoreCache(None), samples=16, mu=1.5, sigma=1.5)
     torch.set_num_threads(1)
     for r in recs:
         assert fit(tuple(r["arch"])) == pytest.approx(r["swap"] * np.exp(-((r["params"] - 1.5) / 1.5) ** 2))
     # --init-per-seed: the search's seed seeds weights and batch exactly as study seed 2
     recs2 = list(RecordStore(base / "records_seed2.jsonl"))
-    fit2 = sn201.RegSwapFitness(space, "cifar10", sn201.ScoreCache(None), samples=16, batch_seed=2)
+    fit2 = RegSwapFitness(space, "cifar10", ScoreCache(None), samples=16, batch_seed=2)
     assert [fit2(tuple(r["arch"])) for r in recs2] == pytest.approx(
         [r["swap"] * np.exp(-((r["params"] - 1.5) / 1.5) ** 2) for r in recs2])
     assert {r["swap"] for r in recs2} != {r["swap"] for r in recs}  # a different draw
-    warm = sn201.ScoreCache(None)
+    warm = ScoreCache(None)
     assert warm.warm_from_study("cifar10", tmp_path / "study", 16) == 2
     assert warm.warm_from_study("cifar10", tmp_path / "study", 16, init_seed=2) == 2
     assert warm.get("cifar10", tuple(recs2[0]["arch"]), 2)[:2] == (recs2[0]["swap"], recs2[0]["params"])
     assert warm.get("cifar10", tuple(recs[0]["arch"]))[:2] == (recs[0]["swap"], recs[0]["params"])
     with pytest.raises(ValueError, match="not with this search"):
-        sn201.ScoreCache(None).warm_from_study("cifar10", tmp_path / "study", 32)
-    assert sn201.ScoreCache(None).warm_from_study("cifar100", tmp_path / "study", 16) == 0
+        ScoreCache(None).warm_from_study("cifar10", tmp_path / "study", 32)
+    assert ScoreCache(None).warm_from_study("cifar100", tmp_path / "study", 16) == 0
 
 
 def test_ensemble_fitness_ranks_against_its_reference_sample(tmp_path):
@@ -163,7 +183,7 @@ def test_ensemble_fitness_ranks_against_its_reference_sample(tmp_path):
 
     space = get_space("nb201")
     members = RecordStore(tmp_path / "m.jsonl")
-    fit = sn201.EnsembleFitness(space, "cifar10", sn201.ScoreCache(None), members, reference=3,
+    fit = CachedEnsembleFitness(space, "cifar10", ScoreCache(None), members, reference=3,
                                 batch_seed=4)
     a = (2, 3, 0, 2, 4, 3)
     got = fit(a)
@@ -184,6 +204,6 @@ def test_ensemble_fitness_ranks_against_its_reference_sample(tmp_path):
     want = ReferenceEnsemble({m: [r[m] for r in rows] for m in ENSEMBLE_MEMBERS})(direct(a))
     assert got == pytest.approx(want, rel=1e-12)
     assert len(members) == 4 and fit.reference_seconds > 0
-    again = sn201.EnsembleFitness(space, "cifar10", sn201.ScoreCache(None), members, reference=3,
+    again = CachedEnsembleFitness(space, "cifar10", ScoreCache(None), members, reference=3,
                                   batch_seed=4)
     assert again(a) == pytest.approx(got, rel=1e-12) and len(members) == 4  # members read back

@@ -3,7 +3,7 @@
 NAS-Bench-Suite-Zero computed its proxies on NASLib's graphs; our studies build the
 networks with ``swap_plugin.spaces``. If the two differed (stem, cell wiring, which ReLUs
 exist), the gap to the paper could come from the builder. This compares, arch by arch,
-a proxy computed on NASLib's graph (the copy of a zc json that ``naslib_zc_runner.py
+a proxy computed on NASLib's graph (the copy of a zc json that ``swap-nas naslib zc
 --add-scores`` writes) with the same proxy in a correlation study's records, both
 against the benchmark's accuracy stored in that zc json.
 
@@ -12,7 +12,7 @@ equal; the question is whether they rank archs alike and correlate alike with ac
 The ρ difference gets a paired bootstrap interval over archs (seeded).
 
     source /work/naslib-dev/env.sh   # NASLib on PYTHONPATH, only for the --add-scores step
-    python scripts/naslib_zc_runner.py --config-file CFG --zc-json ZC --add-scores OUT.json \\
+    swap-nas naslib zc --config-file CFG --zc-json ZC --add-scores OUT.json \\
         --limit 300 test_size 300
     python experiments/compare_naslib_graph/compare_naslib_graph.py --pair nb301 cifar10 OUT.json RUN/records_seed0.jsonl
 """

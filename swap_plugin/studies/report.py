@@ -35,9 +35,14 @@ def command_line(script: str, argv: Optional[Sequence[str]] = None) -> str:
     return " ".join(["python", script_path(script), *map(shlex.quote, args)])
 
 
-def report_head(title: str, script: str, argv: Optional[Sequence[str]] = None) -> list:
+def head_lines(title: str, command: str) -> list:
     """The lines every report starts with: its title and the command that reproduces it."""
-    return [f"# {title}", "", f"Command: `{command_line(script, argv)}`", ""]
+    return [f"# {title}", "", f"Command: `{command}`", ""]
+
+
+def report_head(title: str, script: str, argv: Optional[Sequence[str]] = None) -> list:
+    """:func:`head_lines` with the command of ``script`` run with ``argv`` (:func:`command_line`)."""
+    return head_lines(title, command_line(script, argv))
 
 
 def produced_by(commands: Sequence[str], what: str = "Runs") -> list:

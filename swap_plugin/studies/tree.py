@@ -167,6 +167,14 @@ def records_paths(roots: Union[PathLike, Sequence[PathLike]], seed: Union[int, s
             for p in sorted(Path(root).glob(f"{CORRELATION}/{space}/{dataset}/records_seed{seed}.jsonl"))]
 
 
+def key_paths(roots: Union[PathLike, Sequence[PathLike]], seed: Union[int, str] = "*",
+              space: str = "*", dataset: str = "*") -> List[Path]:
+    """Every ``records_seed{seed}.key.json`` under ``roots``, sorted by path per root."""
+    roots = [roots] if isinstance(roots, (str, Path)) else roots
+    return [p for root in roots
+            for p in sorted(Path(root).glob(f"{CORRELATION}/{space}/{dataset}/records_seed{seed}.key.json"))]
+
+
 def study_of(records: PathLike) -> Study:
     """The study a ``records_seed*.jsonl`` belongs to."""
     return Study(Path(records).parent)

@@ -1,7 +1,25 @@
-#!/usr/bin/env python
-"""NASLib's zero-cost runner (``naslib/runners/zc/runner.py``) with scipy correlations
-and a way to add ``swap`` / ``reg_swap`` to a NAS-Bench-Suite-Zero ``zc_*.json``.
+"""NASLib's two runners with SWAP added, as ``swap-nas naslib nas`` and ``swap-nas naslib zc``.
 
+Both need NASLib importable (its source on PYTHONPATH; README, NASLib section) and import
+it only when run; without it they raise an error that says so.
+
+**nas** (:func:`run_nas`, NASLib's ``naslib/runners/nas/runner.py``): config -> search
+space -> optimizer -> ``Trainer.search`` + ``Trainer.evaluate``. The optimizer comes from
+:data:`swap_plugin.naslib.OPTIMIZERS` (NASLib's rs, re, ls, bananas, npenas, darts, drnas,
+gdas plus ``swap_evolution``), the search space from
+``naslib.search_spaces.get_search_space(name, dataset)`` (right class count per dataset),
+and a missing benchmark ``dataset_api`` (e.g. NB201's NASLib pickles) is not fatal for
+optimizers that do not need it: ``swap_evolution`` then searches on the proxy alone,
+reports -1 for benchmark accuracies and logs the final architecture instead of querying
+its test accuracy. Arguments are NASLib's (``--config-file``, ``--resume``, trailing
+``key value`` overrides). Writes ``{out_dir}/{search_space}/{dataset}/{optimizer}/{seed}/``
+(NASLib's layout: ``log.log``, ``errors.json``, ``search/``) plus ``final_architecture.json``::
+
+    swap-nas naslib nas --config-file configs/naslib/swap_evolution_nb201.yaml \
+        search.epochs 4 search.population_size 5 out_dir /tmp/run
+
+**zc** (:func:`run_zc`, NASLib's ``naslib/runners/zc/runner.py``) with scipy correlations
+and a way to add ``swap`` / ``reg_swap`` to a NAS-Bench-Suite-Zero ``zc_*.json``.
 Same flow as NASLib's: config -> the zc file's labelled archs -> ``test_size`` of them
 with their ``val_accuracy`` -> predictions of ``ZeroCost(method_type=config.predictor)``
 (read from the zc file when ``search.use_zc_api`` / ``--use-zc-api``, else computed on
@@ -30,8 +48,7 @@ the parsed graph) -> correlations. Differences:
   wrap it in :func:`offline_loaders`, which hands it that batch while active (the
   runner uses it too; ``--naslib-loaders`` turns it off).
 
-    source /work/naslib-dev/env.sh
-    python scripts/naslib_zc_runner.py --config-file configs/naslib/zc_swap_nb201.yaml \\
+    swap-nas naslib zc --config-file configs/naslib/zc_swap_nb201.yaml \\
         --zc-json ../shared/data/nb201/zc/naslib_zc_nasbench201_725.json \\
         --add-scores /tmp/zc_nb201_swap.json --limit 100 test_size 100
 """
@@ -42,16 +59,12 @@ import contextlib
 import json
 import logging
 import os
-import sys
 import time
-from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from ..files import atomic_write_json
 
 logger = logging.getLogger("swap_plugin.zc_runner")
 
@@ -60,7 +73,91 @@ SPACES = {"nasbench201": "nb201", "nasbench101": "nb101", "nasbench301": "nb301"
           "transbench101_micro": "tnb101_micro", "transbench101_macro": "tnb101_macro"}
 
 
-# ---- correlations -------------------------------------------------------------------
+def require_naslib() -> None:
+    """Raise an ImportError that says how to make NASLib importable, when it is not."""
+    from . import naslib_available
+    from .measures import INSTALL_HINT
+
+    if not naslib_available():
+        raise ImportError(INSTALL_HINT.replace(
+            ", then call swap_plugin.naslib.register() again", ""))
+
+
+# ---- nas --------------------------------------------------------------------------------
+def load_dataset_api(search_space: str, dataset: str, required: bool):
+    """NASLib's ``get_dataset_api``; None (with a warning) when its files are missing and
+    the optimizer can do without."""
+    from naslib.utils import get_dataset_api
+
+    try:
+        return get_dataset_api(search_space, dataset)
+    except (FileNotFoundError, AssertionError, OSError, ImportError) as e:
+        if required:
+            raise
+        logging.getLogger(__name__).warning(
+            f"no dataset_api for {search_space}/{dataset} ({type(e).__name__}: {e}); "
+            "searching without benchmark look-ups")
+        return None
+
+
+def run_nas(argv: Sequence[str]) -> dict:
+    """NASLib's NAS runner on ``argv`` (its flags and ``key value`` overrides); returns what
+    it writes to ``final_architecture.json``."""
+    require_naslib()
+    from naslib import utils
+    from naslib.defaults.trainer import Trainer
+    from naslib.search_spaces import get_search_space
+    from naslib.utils import setup_logger
+
+    import swap_plugin.naslib as sn
+
+    args = utils.parse_args(args=list(argv))
+    config = utils.get_config_from_args(args=args, config_type="nas")
+    logger = setup_logger(config.save + "/log.log")
+    logger.setLevel(logging.INFO)
+    utils.log_args(config)
+
+    optimizers = sn.OPTIMIZERS
+    if config.optimizer not in optimizers:
+        raise ValueError(f"unknown optimizer {config.optimizer!r}; choose one of {sorted(optimizers)}")
+    proxy_only = config.optimizer == "swap_evolution"
+    dataset_api = load_dataset_api(config.search_space, config.dataset, required=not proxy_only)
+    utils.set_seed(config.seed)
+
+    search_space = get_search_space(config.search_space, config.dataset)
+    optimizer = optimizers[config.optimizer](config)
+    optimizer.adapt_search_space(search_space, dataset_api=dataset_api)
+
+    if config.dataset in ["class_object", "class_scene"]:
+        from naslib.search_spaces.transbench101.loss import SoftmaxCrossEntropyWithLogits
+
+        optimizer.loss = SoftmaxCrossEntropyWithLogits()
+    elif config.dataset == "autoencoder":
+        import torch
+
+        optimizer.loss = torch.nn.L1Loss()
+
+    trainer = Trainer(optimizer, config, lightweight_output=True)
+    resume = utils.get_last_checkpoint(config) if getattr(config, "resume", False) else ""
+    trainer.search(resume_from=resume)
+
+    final = optimizer.get_final_architecture()
+    result = {"optimizer": config.optimizer, "search_space": config.search_space,
+              "dataset": config.dataset, "seed": int(config.seed),
+              "arch": sn.NaslibSpaceAdapter(search_space).arch_of(final), "test_accuracy": None}
+    if proxy_only:
+        evo = optimizer.evolution
+        result.update(proxy=optimizer.proxy, fitness=evo.best[1], evaluations=evo.evaluations,
+                      cycles=evo.cycle)
+    if dataset_api is not None:
+        result["test_accuracy"] = trainer.evaluate(resume_from="", dataset_api=dataset_api)
+    else:
+        logger.info(f"final architecture {result['arch']} (no dataset_api: test accuracy not queried)")
+    atomic_write_json(os.path.join(config.save, "final_architecture.json"), result, indent=1, default=float)
+    return result
+
+
+# ---- zc: correlations -------------------------------------------------------------------
 def scipy_correlations(ytest: Sequence[float], preds: Sequence[float]) -> Dict[str, float]:
     """Spearman / Kendall / Pearson by scipy (NaN only for a constant input)."""
     from scipy import stats
@@ -174,7 +271,8 @@ def add_scores_to_copy(config, src: str, dst: str, proxy: str, limit: Optional[i
 
 
 # ---- the run --------------------------------------------------------------------------------
-def parse(argv=None):
+def parse_zc(argv: Sequence[str]):
+    """(our flags, NASLib's arguments) of ``swap-nas naslib zc``."""
     p = argparse.ArgumentParser(add_help=False)
     p.add_argument("--zc-json", default=None, help="NB-Suite-Zero file (default NASLib's zc_{space}.json)")
     p.add_argument("--add-scores", default=None, metavar="DST",
@@ -186,18 +284,19 @@ def parse(argv=None):
     p.add_argument("--use-zc-api", action="store_true", help="read predictions from the zc json")
     p.add_argument("--naslib-loaders", action="store_true",
                    help="always use NASLib's get_train_val_loaders (needs its dataset files)")
-    ours, rest = p.parse_known_args(sys.argv[1:] if argv is None else list(argv))
-    return ours, rest
+    return p.parse_known_args(list(argv))
 
 
-def main(argv=None) -> dict:
+def run_zc(argv: Sequence[str]) -> dict:
+    """NASLib's zero-cost runner on ``argv`` (the flags of :func:`parse_zc` and NASLib's);
+    returns the results it writes to ``scores.json``."""
+    require_naslib()
     from naslib import utils
     from naslib.utils import setup_logger
 
     import swap_plugin.naslib as sn
-    from swap_plugin.files import atomic_write_json
 
-    ours, rest = parse(argv)
+    ours, rest = parse_zc(argv)
     config = utils.get_config_from_args(args=utils.parse_args(args=rest), config_type="zc")
     config.save = "{}/{}/{}/{}/{}".format(config.out_dir, config.search_space, config.dataset,
                                           config.predictor, config.seed)
@@ -215,7 +314,7 @@ def main(argv=None) -> dict:
     with offline_loaders(config, enabled=not ours.naslib_loaders):
         if ours.add_scores:
             if zc_path is None:
-                raise SystemExit("--add-scores needs --zc-json (the file to copy)")
+                raise ValueError("--add-scores needs --zc-json (the file to copy)")
             scored_keys = add_scores_to_copy(config, zc_path, ours.add_scores, config.predictor,
                                              ours.limit, overwrite=ours.overwrite)
             zc_path, use_zc_api = ours.add_scores, True
@@ -225,7 +324,7 @@ def main(argv=None) -> dict:
         if use_zc_api:
             keys = [k for k in keys if config.predictor in zc_api[k]]
             if not keys:
-                raise SystemExit(f"no arch in the zc file has a {config.predictor!r} score")
+                raise ValueError(f"no arch in the zc file has a {config.predictor!r} score")
         # test_size labelled archs WITHOUT replacement (NASLib's evaluator draws with
         # replacement: its sample_without_replacement pops from a clone's list)
         n = min(int(config.test_size), len(keys))
@@ -251,6 +350,3 @@ def main(argv=None) -> dict:
     atomic_write_json(os.path.join(config.save, "scores.json"), [cfg_plain, results], default=float)
     return results
 
-
-if __name__ == "__main__":
-    print(json.dumps(main(), default=float))
