@@ -1,4 +1,4 @@
-"""The README's "API in ten lines" runs, with or without a data directory, and prints its
+"""The README's API example ("Score your own model") runs, with or without a data directory, and prints its
 input and its results."""
 import re
 import subprocess
@@ -19,7 +19,7 @@ def test_readme_api_example_prints_its_results(where, no_data_env):
     from swap_plugin.spaces import get_space
 
     text = (ROOT / "README.md").read_text()
-    code = re.search(r"## API in ten lines\n\n```python\n(.*?)```", text, re.S).group(1)
+    code = re.search(r"## Score your own model\n\n```python\n(.*?)```", text, re.S).group(1)
     assert "repeats=32" in code and code.count("print(") == 5
     # the same lines on fewer images and repeats, so the test is quick
     small = {'load_batch("cifar10", 32': 'load_batch("cifar10", 8', 'describe_input("cifar10", 32)':
