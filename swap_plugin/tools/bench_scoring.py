@@ -1,33 +1,28 @@
-"""Scoring speed: bare forward vs our scorer vs the naive (official) reference, one run.
+"""Scoring speed: bare forward vs our scorer vs the naive (official) reference, one run
+(``scripts/bench_scoring.py``).
 
 (a) NB201-size network (C=16, N=5), S=32 CIFAR-10 images, current weights, train mode.
 (b) The official DARTS correlation setting: scoring network C=3, one cell, S=16,
     32 Gaussian re-initialisations per arch (pym1024/SWAP correlation.py).
 Ratios come from the same run on the same machine; scores are checked to be identical.
-
-    python scripts/bench_scoring.py            # writes results/bench_scoring.md
 """
 from __future__ import annotations
 
-import argparse
 import copy
 import os
 import platform
 import random
 import shlex
 import statistics
-import sys
 import time
-from pathlib import Path
+from typing import Optional
 
 import torch
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from swap_plugin.studies.report import write_text_report  # noqa: E402  (puts this checkout first on sys.path)
-from swap_plugin.data import load_batch  # noqa: E402
-from swap_plugin.metric import SwapScorer, naive_swap_score
-from swap_plugin.metric.init import gaussian_init_
-from swap_plugin.spaces import get_space
+from ..data import load_batch
+from ..metric import SwapScorer, naive_swap_score
+from ..metric.init import gaussian_init_
+from ..spaces import get_space
 
 
 def timed(fn, reps):
@@ -97,7 +92,7 @@ def bench_nb201(device, n_archs, reps, naive_reps=None):
 
 
 def bench_darts_official(device, n_archs, repeats=32):
-    from swap_plugin.benchmarks import get_ground_truth
+    from ..benchmarks import get_ground_truth
 
     space = get_space("darts_swap")
     gt = get_ground_truth("darts_swap", "cifar10")
@@ -131,22 +126,12 @@ def bootstrap_total(rows, seed, n=2000):
     return totals[int(0.025 * n)], totals[int(0.975 * n) - 1]
 
 
-def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
-    ap.add_argument("--threads", type=int, default=torch.get_num_threads())
-    ap.add_argument("--nb201-archs", type=int, default=5)
-    ap.add_argument("--darts-archs", type=int, default=10)
-    ap.add_argument("--reps", type=int, default=5)
-    ap.add_argument("--naive-reps", type=int, default=None,
-                    help="timed calls of the naive reference per arch (default: reps // 2); it "
-                         "only gives the speed-up over the naive approach, ~1 s a call")
-    ap.add_argument("--seed", type=int, default=0, help="seed of the bootstrap over archs")
-    ap.add_argument("--out", default="results/bench_scoring.md")
-    a = ap.parse_args(argv)
-    torch.set_num_threads(a.threads)
-    nb = bench_nb201(a.device, a.nb201_archs, a.reps, a.naive_reps)
-    da = bench_darts_official(a.device, a.darts_archs)
+def run(device: str, threads: int, nb201_archs: int = 5, darts_archs: int = 10, reps: int = 5,
+        naive_reps: Optional[int] = None, seed: int = 0) -> str:
+    """Both benchmarks; the markdown report (its command line names these settings)."""
+    torch.set_num_threads(threads)
+    nb = bench_nb201(device, nb201_archs, reps, naive_reps)
+    da = bench_darts_official(device, darts_archs)
     # per-arch ratios (a median of forwards over a median of scorer times would pair
     # different archs), and the aggregate over all archs
     fwd = statistics.median(r[1] for r in nb)
@@ -156,19 +141,19 @@ def main(argv=None):
     ratio_naive = statistics.median(r[3] / r[1] for r in nb)
     total = sum(r[2] for r in nb) / sum(r[1] for r in nb)
     noise = [abs(r[6] / r[1] - 1) for r in nb]
-    lo, hi = bootstrap_total(nb, a.seed)
+    lo, hi = bootstrap_total(nb, seed)
     d_naive = statistics.median(r[0] for r in da)
     d_loop = statistics.median(r[1] for r in da)
     d_ours = statistics.median(r[2] for r in da)
     env = "".join(f"{k}={shlex.quote(os.environ[k])} " for k in ALLOCATOR_ENV if os.environ.get(k))
     fault_fwd = statistics.median(r[7] for r in nb)
     fault_ours = statistics.median(r[8] for r in nb)
-    dev = torch.cuda.get_device_name() if a.device.startswith("cuda") else f"CPU ({platform.processor() or platform.machine()}), {a.threads} torch thread(s)"
+    dev = torch.cuda.get_device_name() if device.startswith("cuda") else f"CPU ({platform.processor() or platform.machine()}), {threads} torch thread(s)"
     lines = [
         "# Scoring speed (medians)", "",
-        f"Command: `{env}python scripts/bench_scoring.py --threads {a.threads} --nb201-archs {a.nb201_archs} "
-        f"--darts-archs {a.darts_archs} --reps {a.reps}"
-        f"{f' --naive-reps {a.naive_reps}' if a.naive_reps else ''}{f' --seed {a.seed}' if a.seed else ''}`  ",
+        f"Command: `{env}python scripts/bench_scoring.py --threads {threads} --nb201-archs {nb201_archs} "
+        f"--darts-archs {darts_archs} --reps {reps}"
+        f"{f' --naive-reps {naive_reps}' if naive_reps else ''}{f' --seed {seed}' if seed else ''}`  ",
         f"Device: {dev}; torch {torch.__version__}. All scores identical to the naive reference (asserted).", "",
         "## (a) NB201 size: C=16, N=5, S=32 CIFAR-10 images, one forward, train mode", "",
         "| | ms per arch | vs bare forward |", "|---|---:|---:|",
@@ -195,9 +180,4 @@ def main(argv=None):
         f"| swap_plugin, repeats in a loop | {d_loop:.3f} | {d_naive / d_loop:.1f}× |",
         f"| swap_plugin, repeats batched (vmap) | {d_ours:.3f} | {d_naive / d_ours:.1f}× |", "",
     ]
-    write_text_report(a.out, "\n".join(lines))
-    print("\n".join(lines))
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    return "\n".join(lines)

@@ -7,21 +7,19 @@ above). numpy sorts them with its SIMD sort (AVX2 / AVX-512 where the CPU has th
 2-vCPU VM. Patterns of 2 and 4 int64 words (65 ≤ S ≤ 256) are counted as distinct rows:
 ``unique_rows`` (numpy, each row sorted as one opaque value) against
 ``torch.unique(dim=0)``. Every arm works on a fresh copy of the same words; the arms
-alternate in one loop for ``--seconds`` per case, so load drift hits them alike.
-
-    python scripts/bench_sort.py            # writes results/bench_sort.md
+alternate in one loop for ``seconds`` per case, so load drift hits them alike
+(``scripts/bench_sort.py``).
 """
 from __future__ import annotations
 
-import argparse
 import platform
 import statistics
 import time
+from typing import Sequence
 
 import torch
 
-from swap_plugin.studies.report import command_line, write_report
-from swap_plugin.metric.patterns import sort_words_, unique_rows
+from ..metric.patterns import sort_words_, unique_rows
 
 BASELINE = "numpy (scorer)"
 
@@ -67,37 +65,31 @@ def multi_word_arms() -> dict:
     return {BASELINE: unique_rows, "torch.unique(dim=0), 2 threads": on_threads(2, torch_unique)}
 
 
-def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--units", type=int, nargs="+", default=[300_000, 471_040, 757_760],
-                    help="keys per sort (V after repeat skipping; 471,040 and 757,760 are bench archs' V)")
-    ap.add_argument("--multi-word-units", type=int, default=471_040,
-                    help="keys for the 2- and 4-word patterns (torch.unique(dim=0) is slow: one size)")
-    ap.add_argument("--seconds", type=float, default=10.0, help="per case")
-    ap.add_argument("--out", default="results/bench_sort.md")
-    a = ap.parse_args(argv)
-    if a.seconds <= 0 or min(a.units + [a.multi_word_units]) < 2:
-        raise SystemExit("--seconds must be > 0 and every --units / --multi-word-units >= 2")
+def run(units: Sequence[int], multi_word_units: int, seconds: float, command: str) -> list:
+    """Every arm on random words of each size, ``seconds`` per case; the report's lines
+    (``command``: the command it names)."""
+    if seconds <= 0 or min(list(units) + [multi_word_units]) < 2:
+        raise ValueError("--seconds must be > 0 and every --units / --multi-word-units >= 2")
     saved = torch.get_num_threads()
     g = torch.Generator().manual_seed(0)
     rows = []
     try:
         torch.set_num_threads(2)
         for dtype in (torch.int32, torch.int64):
-            for n in a.units:
+            for n in units:
                 words = torch.randint(-2**31, 2**31 - 1, (n,), generator=g).to(dtype)
                 assert torch.equal(sort_words_(words.clone()), torch.sort(words).values)
-                rows.append((str(dtype).split(".")[-1], n, time_arms(words, one_word_arms(words), a.seconds)))
+                rows.append((str(dtype).split(".")[-1], n, time_arms(words, one_word_arms(words), seconds)))
         for n_words in (2, 4):
-            words = torch.randint(-2**62, 2**62, (a.multi_word_units, n_words), generator=g)
+            words = torch.randint(-2**62, 2**62, (multi_word_units, n_words), generator=g)
             words[::3] = 0  # repeats, as all-zero patterns are
             assert unique_rows(words.clone()).shape == torch.unique(words, dim=0).shape
-            rows.append((f"{n_words} × int64", a.multi_word_units,
-                         time_arms(words, multi_word_arms(), a.seconds)))
+            rows.append((f"{n_words} × int64", multi_word_units,
+                         time_arms(words, multi_word_arms(), seconds)))
     finally:
         torch.set_num_threads(saved)
     lines = ["# Final sort of the scorer: numpy vs torch", "",
-             f"Command: `{command_line(__file__, argv)}`  ",
+             f"Command: `{command}`  ",
              f"CPU ({platform.processor() or platform.machine()}), torch {torch.__version__}. "
              "Random words (int32: 21 ≤ S ≤ 32, int64: 33 ≤ S ≤ 64; 2 / 4 × int64: 65 ≤ S ≤ 256, a "
              "third of those rows all zero), the arms alternated in one loop (ms); 'vs numpy' is "
@@ -110,8 +102,4 @@ def main(argv=None):
             med = statistics.median(ts)
             lines.append(f"| {kind} | {n:,} | {arm} | {len(ts)} | {1e3 * percentile(ts, 0.1):.2f} | "
                          f"{1e3 * med:.2f} | {1e3 * percentile(ts, 0.9):.2f} | {med / base:.2f}× |")
-    write_report(a.out, lines)
-
-
-if __name__ == "__main__":
-    main()
+    return lines

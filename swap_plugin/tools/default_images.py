@@ -1,14 +1,14 @@
-#!/usr/bin/env python
-"""Write the package's embedded default input: 64 real CIFAR-10 test images.
+"""Write the package's embedded default input: 64 real CIFAR-10 test images
+(``scripts/make_default_images.py``).
 
 ``swap_plugin/data/default_images/cifar10_test_64.npz`` is what ``load_batch("cifar10", n)``
 (and so ``swap-nas search`` / ``score`` and the README's API example) reads when no data
-directory exists. This script writes it, and the ``README.txt`` beside it that states the
+directory exists. :func:`make` writes it, and the ``README.txt`` beside it that states the
 source, its sha256 and the licence, from the CIFAR-10 test set given as
 
   * a CIFAR root holding ``cifar-10-batches-py`` (the official python release, read
     directly), or that folder itself;
-  * ``--download ROOT``: the same release fetched through torchvision (``download=True``);
+  * ``download=ROOT``: the same release fetched through torchvision (``download=True``);
   * an ``.npz`` with ``images`` uint8 (N, 32, 32, 3) and ``labels`` whose rows follow the
     test set's order within each class (default: ``images/cifar10_test_1000_jpeg.npz`` of
     ``SWAP_DATA_DIR``, the source of the shipped file).
@@ -17,29 +17,22 @@ Selection (class-balanced, deterministic): for rank r = 0, 1, ... and class c = 
 r-th image of class c in source order, until 64 (7 of classes 0-3, 6 of classes 4-9).
 The .npz is written byte-for-byte reproducibly (stored zip members, fixed timestamps), so
 rerunning on the same source rewrites identical bytes.
-
-    python scripts/make_default_images.py                       # from SWAP_DATA_DIR
-    python scripts/make_default_images.py --source ~/data        # ~/data/cifar-10-batches-py
-    python scripts/make_default_images.py --download ~/data      # needs torchvision + internet
 """
 from __future__ import annotations
 
-import argparse
 import hashlib
 import io
 import pickle
-import sys
 import textwrap
 import zipfile
 from pathlib import Path
-from typing import Dict, List, Tuple
+from typing import Dict, List, Optional, Tuple
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from ..files import OutputExistsError
 
-OUT_DIR = ROOT / "swap_plugin" / "data" / "default_images"
+OUT_DIR = Path(__file__).resolve().parents[1] / "data" / "default_images"
 NPZ_NAME = "cifar10_test_64.npz"
 NOTE_NAME = "README.txt"
 COUNT = 64
@@ -80,14 +73,14 @@ def read_source(source: Path) -> Tuple[np.ndarray, np.ndarray, Path, str]:
     if source.suffix == ".npz":
         with np.load(source) as z:
             if "images" not in z or "labels" not in z:
-                raise SystemExit(f"{source}: needs 'images' and 'labels' arrays, has {list(z.keys())}")
+                raise ValueError(f"{source}: needs 'images' and 'labels' arrays, has {list(z.keys())}")
             images, labels = z["images"], z["labels"]
         digest = sha256(source)
         return images, labels, source, KNOWN_SOURCES.get(digest, f"an .npz of CIFAR-10 test images ({source.name})")
     folder = source / "cifar-10-batches-py" if (source / "cifar-10-batches-py").is_dir() else source
     batch = folder / "test_batch"
     if not batch.is_file():
-        raise SystemExit(f"{source}: neither an .npz nor a CIFAR root holding cifar-10-batches-py/test_batch; "
+        raise ValueError(f"{source}: neither an .npz nor a CIFAR root holding cifar-10-batches-py/test_batch; "
                          "pass --source FILE.npz / ROOT, or --download ROOT")
     with open(batch, "rb") as f:
         d = pickle.load(f, encoding="latin1")
@@ -105,7 +98,7 @@ def select(labels: np.ndarray, count: int = COUNT, n_classes: int = len(CLASS_NA
             if len(rows) == count:
                 break
             if rank >= len(members):
-                raise SystemExit(f"the source has only {len(members)} images of class {c} "
+                raise ValueError(f"the source has only {len(members)} images of class {c} "
                                  f"({CLASS_NAMES[c]}); {count} class-balanced images need more")
             rows.append(int(members[rank]))
         rank += 1
@@ -132,7 +125,7 @@ def build(source: Path) -> Tuple[bytes, str]:
     """The .npz bytes and the note's text for ``source`` (both depend only on its content)."""
     images, labels, hashed, what = read_source(source)
     if images.dtype != np.uint8 or images.shape[1:] != (32, 32, 3):
-        raise SystemExit(f"{source}: images must be uint8 (N, 32, 32, 3), got {images.dtype} {images.shape}")
+        raise ValueError(f"{source}: images must be uint8 (N, 32, 32, 3), got {images.dtype} {images.shape}")
     rows = select(labels)
     arrays = {"images": images[rows], "labels": labels[rows].astype(np.int64),
               "class_names": np.array(CLASS_NAMES), "source_row": np.array(rows, dtype=np.int64)}
@@ -166,7 +159,7 @@ def write(path: Path, content: bytes, force: bool) -> str:
         if path.read_bytes() == content:
             return "unchanged"
         if not force:
-            raise SystemExit(f"{path} exists with other content; pass --force to replace it "
+            raise OutputExistsError(f"{path} exists with other content; pass --force to replace it "
                              "(or --out another folder)")
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_bytes(content)
@@ -174,36 +167,24 @@ def write(path: Path, content: bytes, force: bool) -> str:
     return "written"
 
 
-def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    src = ap.add_mutually_exclusive_group()
-    src.add_argument("--source", help="CIFAR-10 test set: a CIFAR root, its cifar-10-batches-py folder or an .npz "
-                     "(default: images/cifar10_test_1000_jpeg.npz under SWAP_DATA_DIR)")
-    src.add_argument("--download", metavar="ROOT", help="fetch the official release into ROOT with torchvision")
-    ap.add_argument("--out", default=str(OUT_DIR), help=f"output folder (default {OUT_DIR.relative_to(ROOT)})")
-    ap.add_argument("--force", action="store_true", help="replace existing files that differ")
-    args = ap.parse_args(argv)
-
-    if args.download:
+def make(source: Optional[Path] = None, download: Optional[str] = None, out: Path = OUT_DIR,
+         force: bool = False) -> List[Tuple[str, Path]]:
+    """Write the .npz and its note into ``out`` from ``source`` (None: the data directory's
+    CIFAR-10 images) or the release ``download``-ed into that folder; returns ("written" or
+    "unchanged", path) for both. A different existing file is replaced only with ``force``."""
+    if download:
         try:
             from torchvision.datasets import CIFAR10
         except ImportError as err:
-            raise SystemExit(f"--download needs torchvision (pip install torchvision): {err}")
-        CIFAR10(args.download, train=False, download=True)
-        source = Path(args.download).expanduser()
-    elif args.source:
-        source = Path(args.source).expanduser()
-    else:
-        from swap_plugin.paths import data_file
+            raise ImportError(f"--download needs torchvision (pip install torchvision): {err}") from err
+        CIFAR10(download, train=False, download=True)
+        source = Path(download).expanduser()
+    elif source is None:
+        from ..paths import data_file
 
         source = data_file(*DEFAULT_SOURCE)
-    data, note = build(source)
-    out = Path(args.out)
+    data, note = build(Path(source).expanduser())
+    out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    for name, content in ((NPZ_NAME, data), (NOTE_NAME, note.encode("utf-8"))):
-        print(f"{write(out / name, content, args.force):<9} {out / name}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    return [(write(out / name, content, force), out / name)
+            for name, content in ((NPZ_NAME, data), (NOTE_NAME, note.encode("utf-8")))]

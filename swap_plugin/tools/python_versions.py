@@ -5,25 +5,23 @@ them. For each ``--python`` this makes (or reuses) a venv under ``--venv-root``,
 installs ``--torch`` and this project with ``[dev]`` into it, runs the README's test
 command there and records the interpreter, torch, numpy, pandas and scipy versions with
 the pytest summary. One JSON per interpreter is kept in the venv root, so a killed run
-resumes with the interpreters still missing; the report is rebuilt from all of them.
-
-    python scripts/check_python_versions.py \\
-        --python ~/.pyenv/versions/3.10.13/bin/python ~/.pyenv/versions/3.13.0/bin/python
+resumes with the interpreters still missing; the report is rebuilt from all of them
+(``scripts/check_python_versions.py``).
 """
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import re
 import subprocess
-import sys
 import time
 from pathlib import Path
+from typing import Sequence
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from swap_plugin.studies.report import atomic_write_text, write_text_report  # noqa: E402
+from ..files import atomic_write_text
+from ..studies.report import write_text_report
+
+ROOT = Path(__file__).resolve().parents[2]  # the checkout whose suite runs
 VERSIONS = ("import sys, torch, numpy, scipy, pandas; print(sys.version.split()[0], torch.__version__, "
             "numpy.__version__, scipy.__version__, pandas.__version__)")
 
@@ -76,19 +74,17 @@ def report(records: list, command: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--python", nargs="+", required=True, help="interpreters to test (paths)")
-    ap.add_argument("--venv-root", default="/tmp/swap_plugin_venvs", help="where the venvs and per-interpreter JSONs live")
-    ap.add_argument("--torch", default="torch==2.14.1",
-                    help="torch requirement for the venvs (2.13.0 exists on this disk for 3.11 only)")
-    ap.add_argument("--data-dir", default=os.environ.get("SWAP_DATA_DIR", str(ROOT.parent / "shared" / "data")))
-    ap.add_argument("--out", default="results/python_versions.md")
-    a = ap.parse_args(argv)
-    root = Path(a.venv_root)
+def default_data_dir() -> str:
+    return os.environ.get("SWAP_DATA_DIR", str(ROOT.parent / "shared" / "data"))
+
+
+def run(pythons: Sequence[str], venv_root, torch_spec: str, data_dir: str, out) -> int:
+    """Each interpreter's suite (kept records reused), then the report ``out`` (relative:
+    to the checkout); 0 when every suite passed, else 1."""
+    root = Path(venv_root)
     root.mkdir(parents=True, exist_ok=True)
     records = []
-    for python in a.python:
+    for python in pythons:
         tag = re.sub(r"[^A-Za-z0-9.]+", "_", str(Path(python).resolve()))
         done = root / f"{tag}.json"
         if done.exists():
@@ -96,18 +92,14 @@ def main(argv=None) -> int:
             continue
         venv = root / tag
         print(f"[{python}] preparing {venv}", flush=True)
-        prepare(python, venv, a.torch)
+        prepare(python, venv, torch_spec)
         print(f"[{python}] running the test suite", flush=True)
-        rec = run_suite(venv, a.data_dir)
+        rec = run_suite(venv, data_dir)
         print(f"[{python}] {rec['summary']}", flush=True)
         atomic_write_text(done, json.dumps(rec, indent=1))
         records.append(rec)
-    command = "python scripts/check_python_versions.py --python " + " ".join(a.python)
-    out = ROOT / a.out if not Path(a.out).is_absolute() else Path(a.out)
+    command = "python scripts/check_python_versions.py --python " + " ".join(pythons)
+    out = ROOT / out if not Path(out).is_absolute() else Path(out)
     write_text_report(out, report(records, command))
     print(out.read_text())
     return 0 if all(r["returncode"] == 0 for r in records) else 1
-
-
-if __name__ == "__main__":
-    sys.exit(main())
