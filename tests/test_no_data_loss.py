@@ -366,3 +366,22 @@ def test_report_scripts_replace_only_their_own_command_output(tmp_path, capsys):
     with pytest.raises(OutputExistsError, match="holds no report of this script"):
         rep.write_report(mine, head)
     assert mine.read_text() == "# my notes\n"
+
+
+def test_an_experiments_report_names_its_script_by_its_folder(tmp_path):
+    """experiments/NAME/NAME.py reports say so, and a scripts/ file of the same name is
+    another script: its report is not replaced by the experiment's."""
+    from swap_plugin.studies import report as rep
+
+    script = str(tmp_path / "experiments" / "draws" / "draws.py")
+    head = rep.report_head("T", script, ["--runs", "a b"])
+    assert head[2] == "Command: `python experiments/draws/draws.py --runs 'a b'`"
+    p = tmp_path / "report.md"
+    rep.write_report(p, head + ["v1"])
+    rep.write_report(p, head + ["v2"])  # its own command: refreshed
+    assert p.read_text().endswith("v2\n")
+    rep.check_report_target(p, "\n".join(rep.report_head("T", script, ["--x"])), any_args=True)
+    same_name = rep.report_head("T", "draws.py", ["--runs", "a b"])  # scripts/draws.py
+    with pytest.raises(OutputExistsError, match="holds no report of this script"):
+        rep.write_report(p, same_name)
+    assert p.read_text().endswith("v2\n")

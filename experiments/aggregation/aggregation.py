@@ -32,15 +32,15 @@ import torch
 from scipy import stats
 from tqdm import tqdm
 
-from swap_plugin.studies.report import report_head, write_report
 from swap_plugin.benchmarks import get_ground_truth
 from swap_plugin.data import load_batch
 from swap_plugin.metric import regulariser
-from swap_plugin.metric.patterns import SampleWisePatterns
 from swap_plugin.metric.activations import capture_activations
+from swap_plugin.metric.patterns import SampleWisePatterns
 from swap_plugin.spaces import get_space
 from swap_plugin.studies import PAPER_PRESETS_M, RecordStore, StudyConfig, config_path, sample_archs
 from swap_plugin.studies.correlate import seeded_network
+from swap_plugin.studies.report import report_head, write_report
 
 
 SETS = {"zc": "NB-Suite-Zero"}

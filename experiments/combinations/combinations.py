@@ -16,10 +16,10 @@ from pathlib import Path
 import numpy as np
 from scipy.stats import rankdata, spearmanr
 
-from swap_plugin.studies.report import produced_by, read_commands, report_head, write_report
 from swap_plugin.benchmarks import get_ground_truth
 from swap_plugin.metric import regulariser
 from swap_plugin.studies import RecordStore
+from swap_plugin.studies.report import produced_by, read_commands, report_head, write_report
 
 DATASETS = ("cifar10", "cifar100", "ImageNet16-120")
 BASELINES = ("synflow", "nwot", "jacov", "snip", "grad_norm", "epe_nas", "fisher", "l2_norm", "plain",

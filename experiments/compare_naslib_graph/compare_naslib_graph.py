@@ -24,11 +24,11 @@ from pathlib import Path
 import numpy as np
 from scipy import stats
 
-from swap_plugin.studies.report import (produced_by, read_commands, read_json_file, report_head, scoring_label,
-                     write_report)
 from swap_plugin.benchmarks.zc_json import load_zc_json
 from swap_plugin.spaces import get_space
 from swap_plugin.studies import RecordStore, bootstrap_spearman
+from swap_plugin.studies.report import (produced_by, read_commands, read_json_file, report_head,
+                                        scoring_label, write_report)
 
 
 def matched(space_name: str, dataset: str, zc_path: str, records_path: str, proxy: str):

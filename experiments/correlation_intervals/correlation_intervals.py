@@ -20,10 +20,10 @@ from pathlib import Path
 
 from scipy.stats import spearmanr
 
-from swap_plugin.studies.report import (produced_by, read_commands, read_json_file, report_head, scoring_label,
-                     write_report)
-from correlation_report import PAPER_REG_SWAP
 from swap_plugin.studies import spearman_interval
+from swap_plugin.studies.paper_reference import fig4_reg_swap_text
+from swap_plugin.studies.report import (produced_by, read_commands, read_json_file, report_head,
+                                        scoring_label, write_report)
 
 PROXIES = ("swap", "reg_swap", "reg_swap_auto", "params")
 # where a study's archs come from: its ground-truth source
@@ -97,7 +97,7 @@ def main(argv=None):
               + " | ".join(PROXIES) + " |", "|---|---|---:|---|---|---:|" + "---:|" * len(PROXIES)]
     below = []  # rows where every SWAP column lies below the paper: the gaps sampling cannot explain
     for (space, dataset, sample, setup), by_proxy in sorted(rows.items()):
-        paper_text = PAPER_REG_SWAP.get((space, dataset))
+        paper_text = fig4_reg_swap_text(space, dataset)
         paper = paper_range(paper_text) if paper_text else None
         cells, n, marks = [], None, []
         for proxy in PROXIES:

@@ -19,14 +19,14 @@ from pathlib import Path
 import numpy as np
 from scipy.stats import spearmanr
 
-from swap_plugin.studies.report import (produced_by, read_commands, read_json_file, report_head, scoring_label,
-                     write_report)
 from swap_plugin.benchmarks import get_ground_truth
 from swap_plugin.metric import regulariser
 from swap_plugin.metric.params import SIZE_UNITS
 from swap_plugin.spaces import get_space
 from swap_plugin.studies import RecordStore
 from swap_plugin.studies.correlate import sample_archs
+from swap_plugin.studies.report import (produced_by, read_commands, read_json_file, report_head,
+                                        scoring_label, write_report)
 
 
 def study_draws(study: Path):

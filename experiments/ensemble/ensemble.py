@@ -42,8 +42,6 @@ import torch
 from scipy.stats import spearmanr
 from tqdm import tqdm
 
-from swap_plugin.studies.report import (OutputExistsError, atomic_write_text, read_json_file, report_head,
-                     write_report)
 from swap_plugin.benchmarks import NB201_TEST_COLUMNS, get_ground_truth
 from swap_plugin.metric import regulariser
 from swap_plugin.proxies import ENSEMBLE_MEMBERS, PROXIES, log_rank_ensemble
@@ -51,6 +49,8 @@ from swap_plugin.proxies.az_nas import expressivity_profile, progressivity_of
 from swap_plugin.spaces import get_space
 from swap_plugin.studies import PAPER_PRESETS_M, RecordStore, StudyConfig, config_path, parse_seeds, sample_archs
 from swap_plugin.studies.correlate import seeded_network, study_inputs
+from swap_plugin.studies.report import (OutputExistsError, atomic_write_text, read_json_file, report_head,
+                                        write_report)
 from swap_plugin.studies.stats import correlations
 
 DATASETS = ("cifar10", "cifar100", "ImageNet16-120")

@@ -32,11 +32,11 @@ import numpy as np
 from scipy.stats import rankdata, spearmanr
 from tqdm import tqdm
 
-from swap_plugin.studies.report import produced_by, read_commands, read_json_file, report_head, write_report
 from swap_plugin.benchmarks import NB201_TEST_COLUMNS, get_ground_truth
 from swap_plugin.search.evolution import Evolution, EvolutionConfig
 from swap_plugin.spaces import get_space
 from swap_plugin.studies import RecordStore
+from swap_plugin.studies.report import produced_by, read_commands, read_json_file, report_head, write_report
 
 NB201_SIZE = 15625
 TOPS = (1, 5, 20)

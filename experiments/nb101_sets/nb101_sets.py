@@ -27,13 +27,13 @@ from typing import Dict, Optional, Sequence
 import numpy as np
 from scipy import stats
 
-from swap_plugin.studies.report import produced_by, read_commands, read_json_file, report_head, write_report
 from swap_plugin.benchmarks import get_ground_truth
 from swap_plugin.paths import data_file
 from swap_plugin.proxies import ENSEMBLE_MEMBERS
 from swap_plugin.spaces import get_space
 from swap_plugin.studies import RecordStore, sample_archs
 from swap_plugin.studies.heatmap import collect, mean_spearman
+from swap_plugin.studies.report import produced_by, read_commands, read_json_file, report_head, write_report
 
 NB101_ARCHS = 423_624
 SETS = {None: "uniform 1,000 (nb101_1000_decoded.json)", "zc": "NB-Suite-Zero 500"}

@@ -18,12 +18,12 @@ from pathlib import Path
 import numpy as np
 from scipy import stats
 
-from swap_plugin.studies.report import report_head, write_report
 from swap_plugin.benchmarks import NB201_TEST_COLUMNS, get_ground_truth
 from swap_plugin.metric import regulariser
 from swap_plugin.spaces import get_space
 from swap_plugin.studies import RecordStore, StudyConfig, config_path, run_study, sample_archs
 from swap_plugin.studies.correlate import study_dir
+from swap_plugin.studies.report import report_head, write_report
 
 TEST_COLUMN = NB201_TEST_COLUMNS
 # (label, build, S); the first is configs/nb201.yaml

@@ -14,8 +14,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from swap_plugin.studies.report import report_head, rho_text, write_report
 from swap_plugin.studies import StudyConfig, config_path, run_study
+from swap_plugin.studies.report import report_head, rho_text, write_report
 
 # (space, ground-truth source, label, build kwargs, S)
 GRID = [

@@ -15,13 +15,14 @@ from pathlib import Path
 
 import numpy as np
 
+from swap_plugin.studies.paper_reference import search_nb201_targets
 from swap_plugin.studies.report import read_json_file, report_head, write_report
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 
-# the targets: mean test accuracy (%) of the found arch over 10 seeds
-TARGETS = {"cifar10": 93.5, "cifar100": 71.0, "ImageNet16-120": 45.0}
+# the targets: mean test accuracy (%) of the found arch over 10 seeds
+TARGETS = search_nb201_targets()
 STANDALONE = ["search_nb201.json", "search_nb201_init_per_seed.json", "search_nb201_mu1.json",
               "search_nb201_in16_mu1.json", "search_nb201_in16_mu1_c200.json",
               "search_nb201_in16_ensemble.json", "search_nb201_cifar_ensemble.json"]

@@ -22,13 +22,13 @@ import numpy as np
 import torch
 from tqdm import tqdm
 
-from swap_plugin.studies.report import report_head, write_text_report
 from swap_plugin import SwapScorer
 from swap_plugin.benchmarks import NB201_TEST_COLUMNS, get_ground_truth
 from swap_plugin.data import load_batch
 from swap_plugin.metric import regulariser
 from swap_plugin.spaces import get_space
 from swap_plugin.studies.correlate import seeded_network
+from swap_plugin.studies.report import report_head, write_text_report
 
 DATASETS = ("cifar10", "cifar100", "ImageNet16-120")
 

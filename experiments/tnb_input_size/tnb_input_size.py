@@ -16,9 +16,9 @@ import argparse
 import math
 from pathlib import Path
 
-from swap_plugin.studies.report import report_head, rho_text, write_report
 from swap_plugin.studies import RecordStore, StudyConfig, config_path, run_study
 from swap_plugin.studies.correlate import study_dir
+from swap_plugin.studies.report import report_head, rho_text, write_report
 
 TASKS = [("tnb101_micro", "room_layout"), ("tnb101_micro", "autoencoder"),
          ("tnb101_micro", "class_scene"), ("tnb101_macro", "room_layout"),

@@ -25,10 +25,10 @@ from typing import Dict, List, Optional, Sequence
 import numpy as np
 from scipy import stats
 
-from swap_plugin.studies.report import produced_by, read_commands, report_head, write_report
 from swap_plugin.benchmarks import get_ground_truth
 from swap_plugin.spaces.tnb101 import TASKS, macro_counts, unpad
 from swap_plugin.studies.heatmap import collect, mean_spearman
+from swap_plugin.studies.report import produced_by, read_commands, report_head, write_report
 
 FEATURES = {
     "tnb101_micro": ["none", "skip", "conv1x1", "conv3x3"],

@@ -18,10 +18,21 @@ from ..files import OutputExistsError, atomic_write_bytes, atomic_write_text
 from .tree import read_json_file  # noqa: F401  (re-exported: reports read their inputs with it)
 
 
+def script_path(script: str) -> str:
+    """A script as the command in its reports names it, from the repository root:
+    ``experiments/NAME/NAME.py`` for a file in an ``experiments/NAME/`` folder, else
+    ``scripts/NAME.py``."""
+    p = Path(script)
+    if p.parent.parent.name == "experiments":
+        return f"experiments/{p.parent.name}/{p.name}"
+    return f"scripts/{p.name}"
+
+
 def command_line(script: str, argv: Optional[Sequence[str]] = None) -> str:
-    """``python scripts/NAME.py ARGS``: ``argv`` as given to ``main`` (None: this process's)."""
+    """``python scripts/NAME.py ARGS`` (or ``experiments/NAME/NAME.py``, :func:`script_path`):
+    ``argv`` as given to ``main`` (None: this process's)."""
     args = sys.argv[1:] if argv is None else list(argv)
-    return " ".join(["python", f"scripts/{Path(script).name}", *map(shlex.quote, args)])
+    return " ".join(["python", script_path(script), *map(shlex.quote, args)])
 
 
 def head_lines(title: str, command: str) -> list:
@@ -62,12 +73,13 @@ def scoring_label(key: dict) -> str:
     return f"{network_label(key.get('build'))}; S={key.get('samples')}{side}"
 
 
-_COMMAND = re.compile(r"python scripts/([\w.-]+\.py)[^`\n]*")
+_COMMAND = re.compile(r"python ((?:scripts|experiments/[\w.-]+)/[\w.-]+\.py)[^`\n]*")
 
 
 def report_command(text: str, script: Optional[str] = None) -> Optional[str]:
-    """The first ``python scripts/NAME.py ...`` command named in ``text`` (of ``script``
-    NAME.py when given): the command a report says reproduces it."""
+    """The first ``python scripts/NAME.py ...`` (or ``experiments/NAME/NAME.py``) command
+    named in ``text`` (of the script at that path when ``script`` is given): the command a
+    report says reproduces it."""
     for m in _COMMAND.finditer(text):
         if script is None or m.group(1) == script:
             return m.group(0).rstrip(" .")
