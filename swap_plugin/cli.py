@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import importlib.machinery
+import importlib.util
 import json
+import os
 import sys
 from typing import List, Optional
 
@@ -52,13 +55,33 @@ def _add_scoring_flags(p: argparse.ArgumentParser) -> None:
     g.add_argument("--device", default=None, help="cpu | cuda (default: where the model is, cpu)")
 
 
+def _import_module(name: str):
+    """``import name``, finding its top-level package or module in the current folder
+    when the import path does not hold it (the console script does not put the current
+    folder on sys.path; this does not change sys.path either)."""
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as err:
+        top = name.split(".")[0]
+        spec = importlib.machinery.PathFinder.find_spec(top, [os.getcwd()]) if err.name == top else None
+        if spec is None:
+            raise
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[top] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[top]
+        raise
+    return importlib.import_module(name)
+
+
 def _load_callable(spec: str):
     if ":" not in spec:
         raise ValueError(f"--model must look like package.module:callable, got {spec!r}")
     mod, attr = spec.split(":", 1)
-    sys.path.insert(0, ".")
     try:
-        obj = importlib.import_module(mod)
+        obj = _import_module(mod)
         for part in attr.split("."):
             obj = getattr(obj, part)
     except (ImportError, AttributeError) as err:

@@ -1,8 +1,7 @@
 """scripts/bench_scoring.py's bootstrap interval of the summed overhead over archs."""
 import pytest
-from script_loader import load_script
 
-bench = load_script("bench_scoring")
+from swap_plugin.tools import bench_scoring as bench
 
 
 def _row(fwd, ours):  # (arch, forward s, scorer s, ...) as bench_nb201 returns them

@@ -1,10 +1,9 @@
-"""scripts/check_python_versions.py: resume from kept per-interpreter records, report rows."""
+"""swap_plugin.tools.python_versions (scripts/check_python_versions.py): resume from kept
+per-interpreter records, report rows."""
 import json
 import re
 
-from script_loader import load_script
-
-cpv = load_script("check_python_versions")
+from swap_plugin.tools import python_versions as cpv
 
 
 def test_resumes_from_kept_records_without_touching_venvs(tmp_path):
@@ -21,7 +20,7 @@ def test_resumes_from_kept_records_without_touching_venvs(tmp_path):
         tag = re.sub(r"[^A-Za-z0-9.]+", "_", py)
         (tmp_path / f"{tag}.json").write_text(json.dumps(rec))
     out = tmp_path / "report.md"
-    rc = cpv.main(["--venv-root", str(tmp_path), "--out", str(out), "--python", *pythons])
+    rc = cpv.run(pythons, tmp_path, "torch==2.14.1", "/no/data", out)
     assert rc == 1  # one interpreter failed
     assert not [p for p in tmp_path.iterdir() if p.is_dir()]  # nothing was (re)built
     rows = [l for l in out.read_text().splitlines() if l.startswith("| 3.")]

@@ -32,6 +32,24 @@ def test_score_space_arch_json_matches_library():
     assert out["params"] == ref.params and out["samples"] == 8 and out["size_unit"] == "M"
 
 
+
+def test_model_module_in_the_current_folder_without_it_on_sys_path(tmp_path, monkeypatch, capsys):
+    """The console script (unlike python -m) does not put the current folder on sys.path;
+    --model still finds a module or package there, and sys.path is left as it was."""
+    (tmp_path / "cwdnets").mkdir()
+    (tmp_path / "cwdnets" / "__init__.py").write_text("")
+    (tmp_path / "cwdnets" / "convs.py").write_text(
+        "import torch.nn as nn\ndef net(c=4):\n    return nn.Sequential(nn.Conv2d(3, c, 3), nn.ReLU())\n")
+    monkeypatch.chdir(tmp_path)
+    before = list(sys.path)
+    assert str(tmp_path) not in before
+    try:
+        assert main(["score", "--model", "cwdnets.convs:net", "--model-kwargs", '{"c": 2}', "--samples", "4"]) == 0
+    finally:
+        for name in ("cwdnets", "cwdnets.convs"):
+            sys.modules.pop(name, None)
+    assert "(56 parameters" in capsys.readouterr().out and sys.path == before
+
 def test_score_model_callable_and_errors(tmp_path):
     (tmp_path / "mynets.py").write_text(
         "import torch.nn as nn\n"

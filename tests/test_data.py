@@ -134,24 +134,23 @@ def test_make_default_images_rewrites_identical_bytes_from_its_source(tmp_path):
     from swap_plugin.paths import data_file
 
     src = data_file("images", "cifar10_test_1000_jpeg.npz")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}  # this checkout's package, installed or not
     subprocess.run([sys.executable, str(ROOT / "scripts" / "make_default_images.py"), "--source", str(src),
-                    "--out", str(tmp_path)], check=True, capture_output=True)
+                    "--out", str(tmp_path)], check=True, capture_output=True, env=env)
     for name in ("cifar10_test_64.npz", "README.txt"):
         assert (tmp_path / name).read_bytes() == (C10.parent / name).read_bytes(), name
     with np.load(src) as z:
         assert np.array_equal(np.load(C10)["images"], z["images"][:64])
     # a second run leaves the files as they are and says so
     r = subprocess.run([sys.executable, str(ROOT / "scripts" / "make_default_images.py"), "--source", str(src),
-                        "--out", str(tmp_path)], check=True, capture_output=True, text=True)
+                        "--out", str(tmp_path)], check=True, capture_output=True, text=True, env=env)
     assert r.stdout.count("unchanged") == 2
 
 
 def test_make_default_images_reads_the_official_release_and_balances_classes(tmp_path):
     """From a cifar-10-batches-py/test_batch (the official format, here holding the embedded
     images in another order) the script picks, per rank, one image of each class."""
-    from script_loader import load_script
-
-    mk = load_script("make_default_images")
+    from swap_plugin.tools import default_images as mk
     with np.load(C10) as z:
         raw, labels = z["images"], z["labels"]
     order = np.random.default_rng(0).permutation(64)
@@ -165,7 +164,7 @@ def test_make_default_images_reads_the_official_release_and_balances_classes(tmp
     for c in range(10):  # within a class, source order is kept
         mine = [r for r in rows if labels[order][r] == c]
         assert mine == sorted(mine)
-    with pytest.raises(SystemExit, match="only 6 images of class 4"):
+    with pytest.raises(ValueError, match="only 6 images of class 4"):
         mk.select(labels[order], count=64 + 10)
     data, note = mk.build(tmp_path)
     assert "official CIFAR-10 python release" in note and "test_batch" in note
@@ -178,8 +177,8 @@ def test_make_default_images_reads_the_official_release_and_balances_classes(tmp
     # an existing, different file is never replaced silently
     (tmp_path / "o").mkdir()
     (tmp_path / "o" / "README.txt").write_text("mine")
-    with pytest.raises(SystemExit, match="--force"):
-        mk.main(["--source", str(tmp_path), "--out", str(tmp_path / "o")])
+    with pytest.raises(FileExistsError, match="--force"):
+        mk.make(tmp_path, out=tmp_path / "o")
     assert (tmp_path / "o" / "README.txt").read_text() == "mine"
 
 

@@ -484,14 +484,11 @@ def test_sort_words_in_place_equals_torch_sort(dtype):
     assert count_steps(out) == torch.unique(expected).numel()
 
 
-def test_bench_sort_report_times_every_arm_on_the_same_words(tmp_path):
-    from script_loader import load_script
-    bench = load_script("bench_sort")
-    out = tmp_path / "sort.md"
-    bench.main(["--units", "1000", "2000", "--multi-word-units", "500", "--seconds", "0.05",
-                "--out", str(out)])
-    rows = [line.split("|")[1:-1] for line in out.read_text().splitlines()
-            if line.startswith(("| int", "| 2 ×", "| 4 ×"))]
+def test_bench_sort_report_times_every_arm_on_the_same_words():
+    from swap_plugin.tools import bench_sort as bench
+    lines = bench.run([1000, 2000], 500, 0.05, "python scripts/bench_sort.py --x")
+    assert "Command: `python scripts/bench_sort.py --x`  " in lines
+    rows = [line.split("|")[1:-1] for line in lines if line.startswith(("| int", "| 2 ×", "| 4 ×"))]
     cases = [(r[0].strip(), r[1].strip()) for r in rows if r[2].strip() == "numpy (scorer)"]
     assert cases == [("int32", "1,000"), ("int32", "2,000"), ("int64", "1,000"), ("int64", "2,000"),
                      ("2 × int64", "500"), ("4 × int64", "500")]
@@ -499,8 +496,8 @@ def test_bench_sort_report_times_every_arm_on_the_same_words(tmp_path):
     assert [r[2].strip() for r in rows[-2:]] == ["numpy (scorer)", "torch.unique(dim=0), 2 threads"]
     assert all(r[7].strip() == "1.00×" for r in rows if r[2].strip() == "numpy (scorer)")
     assert all(int(r[3]) > 0 for r in rows)  # every arm ran
-    with pytest.raises(SystemExit, match="--seconds"):
-        bench.main(["--seconds", "0", "--out", str(out)])
+    with pytest.raises(ValueError, match="--seconds"):
+        bench.run([1000], 500, 0, "x")
 
 
 @pytest.mark.parametrize("n_words", [2, 4])

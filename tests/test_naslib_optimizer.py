@@ -379,25 +379,3 @@ def test_zc_runner_main_on_the_scored_copy(naslib, tmp_path):
     out = tmp_path / "out" / "nasbench201" / "cifar10" / "swap" / "0" / "scores.json"
     assert json.loads(out.read_text())[1]["kendalltau"] == pytest.approx(1.0)
 
-
-@pytest.mark.needs_data
-def test_nb201_sweep_reports_finished_runs_without_running_naslib(tmp_path, nb201_gt):
-    """Finished runs are read, not rerun: no NASLib needed to report them."""
-    from swap_plugin.naslib import nb201_sweep as nb
-
-    archs = {"cifar10": (1, 2, 3, 4, 0, 1), "cifar100": (3, 3, 3, 3, 3, 3)}
-    for seed in (0, 1):
-        for ds, arch in archs.items():
-            d = tmp_path / "runs" / "nasbench201" / ds / "swap_evolution" / str(seed)
-            d.mkdir(parents=True)
-            (d / "final_architecture.json").write_text(json.dumps({"arch": list(arch), "evaluations": 100 + seed}))
-            (d / "wall_seconds.txt").write_text(f"{12.5 + seed}\n")
-    rows = nb.sweep([0, 1], list(archs), nb.default_config(), tmp_path / "runs")
-    lines = nb.write_report(tmp_path / "n.md", rows, list(archs), nb.default_config(), ["search.epochs", "3"], "cmd")
-    test = nb201_gt.lookup(archs["cifar10"], "cifar10", "test_acc_cifar10_trainval_200ep")
-    assert lines[-2] == f"| cifar10 | 2 | 100.5 | {test:.2f} ± 0.00 | 13 | 123401 |"
-    assert "Config `configs/naslib/swap_evolution_nb201.yaml` with overrides `search.epochs 3`." in lines[4]
-    record = json.loads((tmp_path / "n.json").read_text())
-    assert record["settings"]["epochs"] == 3 and len(record["rows"]) == 4
-    assert record["rows"][0] == {"seed": 0, "dataset": "cifar10", "arch": list(archs["cifar10"]), "evaluations": 100,
-                                 "test": test, "wall_seconds": 12.5}

@@ -32,6 +32,8 @@ PLUGINS = ROOT / "tests" / "plugins"
 CHEAP = {
     "swap-nas score --model mypkg.nets:build": False,
     "swap-nas score --space nb201": False,
+    "python scripts/rebuild_all.py --dry-run": False,
+    "swap-nas --plugin tests/plugins/toy_space.py score": False,
 }
 
 #: README commands that are not the package's: the set-up line is checked against setup.py,
@@ -291,11 +293,11 @@ def _run_for_real(argv, tmp_path):
     (tmp_path / "mypkg").mkdir()
     (tmp_path / "mypkg" / "__init__.py").write_text("")
     (tmp_path / "mypkg" / "nets.py").write_text(MYPKG)
-    for part in ("tests", "configs"):
+    for part in ("tests", "configs", "scripts"):
         (tmp_path / part).symlink_to(ROOT / part)
     environ = {**os.environ, **env, "PYTHONPATH": os.pathsep.join([str(ROOT), str(tmp_path)])}
-    r = subprocess.run([sys.executable, "-m", "swap_plugin.cli", *argv[1:]], cwd=tmp_path, env=environ,
-                       capture_output=True, text=True, timeout=120)
+    program = [sys.executable, "-m", "swap_plugin.cli"] if argv[0] == "swap-nas" else [sys.executable]
+    r = subprocess.run(program + argv[1:], cwd=tmp_path, env=environ, capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, f"{' '.join(argv)} failed:\n{r.stdout[-2000:]}\n{r.stderr[-3000:]}"
     return r.stdout
 
@@ -309,8 +311,15 @@ def _cheap(tokens):
     pytest.param(c, marks=[pytest.mark.needs_data] if _cheap(c) else [], id=_id(c))
     for c in README_COMMANDS if _cheap(c) is not None])
 def test_cheap_readme_command_runs(tokens, tmp_path):
-    """Runs as written, and scores the network the command names (its Θ is that network's)."""
+    """Runs as written; a score command scores the network it names (its Θ is that network's),
+    the rebuild's dry run lists a command for every artefact the README's table names."""
     out = _run_for_real(tokens, tmp_path)
+    if "rebuild_all.py" in tokens[1]:
+        table = README.read_text(encoding="utf-8").split("## Reproduce the paper", 1)[1].split("\n## ", 1)[0]
+        stems = set(re.findall(r"\]\(results/(\w+)\.\w+\)", table))
+        listed = set(re.findall(r"^# (\w+)$", out, re.M))
+        assert stems and stems <= listed, f"the dry run lists no command for {sorted(stems - listed)}"
+        return
     assert re.search(r"^swap Ψ +\d+\.\d\d ", out, re.M), out
     if "--model" in tokens:
         import importlib.util
@@ -320,6 +329,13 @@ def test_cheap_readme_command_runs(tokens, tmp_path):
         module = importlib.util.module_from_spec(spec)
         exec(MYPKG, module.__dict__)
         net = module.build(**json.loads(tokens[tokens.index("--model-kwargs") + 1]))
+    elif "--plugin" in tokens:
+        # the toy space's d<depth>w<width>: depth 3x3 convolutions of width channels, then a
+        # 10-class linear layer (counted by hand, not by importing the plugin into this process)
+        depth, width = map(int, re.fullmatch(r"d(\d+)w(\d+)", tokens[tokens.index("--arch") + 1]).groups())
+        params = (3 * 9 + 1) * width + (depth - 1) * (width * 9 + 1) * width + (width + 1) * 10
+        assert f"({params} parameters, auxiliary excluded)" in out, out
+        return
     else:
         from swap_plugin.spaces import get_space
 

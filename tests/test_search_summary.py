@@ -1,5 +1,6 @@
-"""scripts/search_nb201_naslib.py's per-seed JSON (read by
-experiments/search_nb201_variants/, smoke-run in test_experiments_smoke.py).
+"""The NASLib Trainer sweep's report and per-seed JSON (swap_plugin.naslib.nb201_sweep,
+scripts/search_nb201_naslib.py; (the JSON is read by experiments/search_nb201_variants/,
+smoke-run in test_experiments_smoke.py).
 
 The Trainer sweep only reads runs that already finished, so these need no NASLib: the
 runs here are NASLib's ``final_architecture.json`` files, written as the runner writes them.
@@ -8,9 +9,8 @@ import json
 
 import pytest
 
-from script_loader import load_script
+from swap_plugin.naslib import nb201_sweep as sweep
 
-sweep = load_script("search_nb201_naslib")
 DS = "ImageNet16-120"
 
 
@@ -32,8 +32,14 @@ def _trainer_json(tmp_path, archs):
     for seed, arch in enumerate(archs):
         _finished_run(runs, seed, arch, 250 + seed, 100.0 * (seed + 1))
     out = tmp_path / "results" / "search_nb201_naslib_in16_ensemble.md"
-    sweep.main(["--datasets", DS, "--seeds", str(len(archs)), "--runs", str(runs), "--out", str(out),
-                "--", "search.proxy", "swap_ensemble", "search.ensemble_reference", "50"])
+    rows = sweep.sweep(range(len(archs)), [DS], sweep.default_config(), runs)
+    extra = ["search.proxy", "swap_ensemble", "search.ensemble_reference", "50"]
+    lines = sweep.write_report(out, rows, [DS], sweep.default_config(), extra, "cmd")
+    assert "Config `configs/naslib/swap_evolution_nb201.yaml` with overrides `search.proxy swap_ensemble" in lines[4]
+    test = [r[4] for r in rows]
+    assert lines[-1] == (f"| {DS} | {len(archs)} | {250 + (len(archs) - 1) / 2:.1f} | {sum(test) / len(test):.2f} ± "
+                         f"{abs(test[0] - test[-1]) / 2 if len(test) == 2 else 0:.2f} | "
+                         f"{100 * (len(archs) + 1) / 2:.0f} | {', '.join(sorted(''.join(map(str, a)) for a in archs))} |")
     return out.with_suffix(".json")
 
 
