@@ -13,7 +13,9 @@ from typing import Dict, Sequence
 import numpy as np
 from scipy.stats import rankdata
 
-# chosen on the 725-arch NB-Suite-Zero NB201 sets (results/explore_ensemble.md)
+from .registry import register_set_proxy
+
+# chosen on NB-Suite-Zero's 725-arch NB201 sets
 ENSEMBLE_MEMBERS = ("reg_swap", "synflow", "jacov", "progressivity")
 
 
@@ -28,6 +30,12 @@ def log_rank_ensemble(values: Dict[str, Sequence[float]]) -> np.ndarray:
     for c in cols:
         total += np.log(rankdata(_ranked(c)) / n)
     return total
+
+
+@register_set_proxy("swap_ensemble", needs=ENSEMBLE_MEMBERS, family="swap")
+def swap_ensemble(values: Dict[str, Sequence[float]], **_) -> list:
+    """The log-rank ensemble of Ψ' (the run's μ/σ) and the other members over the sample."""
+    return list(log_rank_ensemble({m: values[m] for m in ENSEMBLE_MEMBERS}))
 
 
 class ReferenceEnsemble:
