@@ -1,14 +1,22 @@
 """``swap-nas``: score, correlate, search, train, heatmap. Each command parses its flags
-and calls one library function; no logic lives here."""
+and calls one library function; no logic lives here.
+
+``--plugin SPEC`` (any command, repeatable) and ``SWAP_PLUGINS`` load modules that register
+your own proxies and spaces (:mod:`swap_plugin.plugins`) before the flags are read, so
+``--proxies`` and ``--space`` accept them."""
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import sys
 from typing import List, Optional
 
 from .commands import argtypes as at
+from .commands import correlate, heatmap, search, train
+from .plugins import PluginError, load_plugins
+
+PLUGIN_HELP = ("a module that registers proxies or spaces: a .py file or a module name (repeatable; "
+               "also SWAP_PLUGINS, comma-separated)")
 
 
 class _DeprecatedAlias(argparse.Action):
@@ -53,12 +61,13 @@ def _add_scoring_flags(p: argparse.ArgumentParser) -> None:
 
 
 def _load_callable(spec: str):
+    from .plugins import import_module
+
     if ":" not in spec:
         raise ValueError(f"--model must look like package.module:callable, got {spec!r}")
     mod, attr = spec.split(":", 1)
-    sys.path.insert(0, ".")
     try:
-        obj = importlib.import_module(mod)
+        obj = import_module(mod)  # installed, on PYTHONPATH, or in the current folder
         for part in attr.split("."):
             obj = getattr(obj, part)
     except (ImportError, AttributeError) as err:
@@ -159,6 +168,8 @@ def cmd_score(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from .spaces import list_spaces
+
     parser = argparse.ArgumentParser(prog="swap-nas", description="SWAP-Score and SWAP-NAS (ICLR 2024)")
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -168,7 +179,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="JSON object of keyword arguments: for --model, its callable's; for --space, the "
                         "space's network build arguments (e.g. nb201 '{\"C\": 8, \"N\": 1}', nb101 "
                         "'{\"stem_channels\": 32}', darts '{\"C\": 16, \"layers\": 8}')")
-    p.add_argument("--space", help="a search space (nb201, nb101, darts, tnb101_micro, tnb101_macro)")
+    p.add_argument("--space", help=f"a search space ({', '.join(list_spaces())}; aliases and plugins' spaces too)")
     p.add_argument("--arch", help="architecture in the space's own string form (default: a random one, "
                                   "seeded by --seed)")
     p.add_argument("--task", help="dataset/task the network is built for (default --dataset)")
@@ -178,18 +189,31 @@ def build_parser() -> argparse.ArgumentParser:
     _add_scoring_flags(p)
     p.set_defaults(func=cmd_score)
 
-    for name in ("correlate", "search", "train", "heatmap"):
-        try:
-            mod = importlib.import_module(f"swap_plugin.commands.{name}")
-        except ModuleNotFoundError as err:
-            if err.name != f"swap_plugin.commands.{name}":
-                raise
-            continue
+    for mod in (correlate, search, train, heatmap):
         mod.add_parser(sub, _add_scoring_flags)
+    for p in (parser, *sub.choices.values()):  # accepted before or after the command
+        p.add_argument("--plugin", action="append", default=argparse.SUPPRESS, metavar="SPEC", help=PLUGIN_HELP)
     return parser
 
 
+def plugin_specs(argv: List[str]) -> List[str]:
+    """The ``--plugin`` values of ``argv`` (``--plugin X`` and ``--plugin=X``)."""
+    out = []
+    for i, a in enumerate(argv):
+        if a == "--plugin" and i + 1 < len(argv):
+            out.append(argv[i + 1])
+        elif a.startswith("--plugin="):
+            out.append(a.split("=", 1)[1])
+    return out
+
+
 def main(argv: Optional[List[str]] = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:  # before the parser is built: its --proxies / --space help lists the plugins' names
+        load_plugins(plugin_specs(argv))
+    except PluginError as err:
+        print(f"swap-nas: error: {err}", file=sys.stderr)
+        return 2
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)

@@ -10,10 +10,11 @@ Name it in either place:
   (read at the first registry lookup of every process, so worker processes and NASLib runs
   see the same plugins).
 
-A spec is the path of a ``.py`` file (loaded as a module named after its path; nothing is
-put on ``sys.path``) or the dotted name of an importable module (an installed package, or
-one on ``PYTHONPATH``). Loading the same spec twice does nothing; a spec that fails to
-import is an error naming it and where it came from.
+A spec is the path of a ``.py`` file (loaded as a module named after its path) or the
+dotted name of a module: an installed one, one on ``PYTHONPATH``, or one in the current
+folder (``mymod`` for ``./mymod.py`` or ``./mymod/``, as ``python -m`` would find it).
+Nothing is put on ``sys.path``. Loading the same spec twice does nothing; a spec that
+fails to import is an error naming it and where it came from.
 """
 from __future__ import annotations
 
@@ -57,17 +58,45 @@ def load_plugin(spec: str, origin: str = "--plugin") -> ModuleType:
         module = _load_file(Path(key), spec, origin)
     else:
         try:
-            module = importlib.import_module(spec)
+            module = import_module(spec)
         except ModuleNotFoundError as err:
             if err.name and (spec == err.name or spec.startswith(err.name + ".")):
-                raise PluginError(f"{origin} {spec!r}: no module of that name is importable; give the path "
-                                  "of its .py file instead, or install its package / put its folder on "
-                                  "PYTHONPATH") from None
+                raise PluginError(f"{origin} {spec!r}: no module of that name is importable (nor in the "
+                                  f"current folder {Path.cwd()}); give the path of its .py file instead, or "
+                                  "install its package / put its folder on PYTHONPATH") from None
             raise PluginError(f"{origin} {spec!r}: it imports {err.name!r}, which is not installed") from err
         except Exception as err:  # noqa: BLE001  (the plugin's own code failed)
             raise PluginError(f"{origin} {spec!r} failed to import: {type(err).__name__}: {err}") from err
     _loaded[key] = module
     return module
+
+
+def import_module(name: str) -> ModuleType:
+    """``importlib.import_module(name)``, and else the module or package of that name in
+    the current folder (what ``python -m`` finds there), loaded by path: ``sys.path`` is
+    left as it is. ModuleNotFoundError when neither exists."""
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as err:
+        top = name.split(".")[0]
+        if err.name != top or top in sys.modules:
+            raise
+        here = Path.cwd()
+        if (here / top / "__init__.py").is_file():
+            spec = importlib.util.spec_from_file_location(top, here / top / "__init__.py",
+                                                          submodule_search_locations=[str(here / top)])
+        elif (here / f"{top}.py").is_file():
+            spec = importlib.util.spec_from_file_location(top, here / f"{top}.py")
+        else:
+            raise
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[top] = module
+        try:
+            spec.loader.exec_module(module)
+        except BaseException:
+            del sys.modules[top]
+            raise
+        return importlib.import_module(name)
 
 
 def _load_file(path: Path, spec: str, origin: str) -> ModuleType:

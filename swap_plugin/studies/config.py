@@ -259,10 +259,13 @@ def study_config(space: str, config: Union[str, Path, None] = None, **overrides)
     ``configs/<space>.yaml`` of this install, with ``overrides`` (None: keep the file's)
     on top. A space without a config is an error, never built-in defaults; those without
     one on purpose (NO_STUDY) say which study to run instead."""
-    from ..spaces import list_spaces
+    from ..spaces import canonical_space, list_spaces
 
-    if space not in list_spaces():
-        raise ValueError(f"unknown space {space!r}; the spaces are {', '.join(list_spaces())}")
+    try:
+        space = canonical_space(space)  # an alias (nasbench201) is the space it names
+    except ValueError as err:
+        raise ValueError(f"unknown space {space!r}; the spaces are {', '.join(list_spaces())}"
+                         + (f" ({err})" if "ambiguous" in str(err) else "")) from None
     if config is not None:
         path = Path(config).expanduser()
         named = _read_yaml(path).get("space")
