@@ -101,7 +101,7 @@ def _space_model(args, kwargs: dict):
     if args.arch is not None and not args.arch.strip():
         raise ValueError(f"--arch is empty: give an architecture of {args.space} in its string form, or leave "
                          "--arch out to score a random one (seeded by --seed)")
-    arch = space.from_str(args.arch) if args.arch is not None else space.sample(np.random.default_rng(args.seed))
+    arch = space.decode(args.arch) if args.arch is not None else space.sample(np.random.default_rng(args.seed))
     accepted = [n for n, p in inspect.signature(space.build).parameters.items()
                 if p.kind is inspect.Parameter.KEYWORD_ONLY]
     unknown = sorted(set(kwargs) - set(accepted))
