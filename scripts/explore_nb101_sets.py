@@ -37,6 +37,7 @@ from swap_plugin.paths import data_file  # noqa: E402
 from swap_plugin.proxies import ENSEMBLE_MEMBERS  # noqa: E402
 from swap_plugin.spaces import get_space  # noqa: E402
 from swap_plugin.studies import RecordStore, sample_archs  # noqa: E402
+from swap_plugin.studies.correlate import record_value  # noqa: E402
 from swap_plugin.studies.heatmap import collect, mean_spearman  # noqa: E402
 
 NB101_ARCHS = 423_624
@@ -90,7 +91,7 @@ def member_means(runs: Sequence[str]) -> Dict[tuple, float]:
             y = [gt.lookup(a, "cifar10", conf["metric"]) for a in archs]
             # the members this study scored (its scores.json names them); reg_swap has its own column
             for m in [m for m in conf.get("ensemble_members", ENSEMBLE_MEMBERS) if m != "reg_swap"]:
-                v = [store.get(space.hash(a))["members"][m] for a in archs]
+                v = [record_value(store.get(space.hash(a)), m) for a in archs]
                 rhos.setdefault((conf.get("gt_source"), m), []).append(stats.spearmanr(v, y)[0])
     return {k: float(np.mean(v)) for k, v in rhos.items()}
 

@@ -34,7 +34,7 @@ class _DeprecatedAlias(argparse.Action):
 
 def _add_scoring_flags(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("scoring")
-    g.add_argument("--dataset", default="cifar10", help="cifar10 | cifar100 | ImageNet16-120 | imagenet (normalisation, default images)")
+    g.add_argument("--dataset", default="cifar10", help="cifar10 | cifar100 | ImageNet16-120 (in16) | imagenet (ImageNet-1k): normalisation, default images")
     images = at.integer(1, what="S, images per batch")
     g.add_argument("--samples", type=images, default=32, help="S, number of input images (default 32)")
     g.add_argument("--n", dest="samples", type=images, default=argparse.SUPPRESS, action=_DeprecatedAlias,

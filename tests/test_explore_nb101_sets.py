@@ -58,8 +58,7 @@ def test_member_means_equal_rho_of_the_members_in_the_records(tmp_path):
         assert y == [gt.lookup(a, "cifar10") for a in archs]  # the study's archs, in its order
         store = RecordStore(base / f"records_seed{seed}.jsonl")
         for m in ("synflow", "jacov", "progressivity"):
-            rhos.setdefault(m, []).append(stats.spearmanr([store.get(space.hash(a))["members"][m] for a in archs],
-                                                          y)[0])
+            rhos.setdefault(m, []).append(stats.spearmanr([store.get(space.hash(a))[m] for a in archs], y)[0])
     means = explore.member_means([str(tmp_path)])
     assert set(means) == {(None, m) for m in rhos}
     for m, v in rhos.items():

@@ -23,24 +23,31 @@ from .az_nas import expressivity_score, progressivity_score
 from .ensemble import ENSEMBLE_MEMBERS, ReferenceEnsemble, log_rank_ensemble
 
 
-class _PerNetwork(Mapping):
-    """``{name: proxy}`` of the registered proxies of one network (plugins included),
-    each callable as ``proxy(model, inputs, **ctx)``."""
+#: families whose proxies are not "other proxies" to combine with Ψ'
+_OWN_FAMILIES = ("swap", "patterns", "size")
+
+
+class _OtherProxies(Mapping):
+    """``{name: proxy}`` of the registered proxies of one network other than Ψ, |A| and the
+    size proxies (plugins included): the candidates to combine with Ψ', each callable as
+    ``proxy(model, inputs, **ctx)``."""
+
+    def _names(self):
+        return [n for n in list_proxies(per_arch=True) if get_proxy(n).family not in _OWN_FAMILIES]
 
     def __getitem__(self, name):
-        p = get_proxy(name) if is_registered(name) else None
-        if p is None or not p.per_arch:
+        if name not in self._names():
             raise KeyError(name)
-        return p
+        return get_proxy(name)
 
     def __iter__(self):
-        return iter(list_proxies(per_arch=True))
+        return iter(self._names())
 
     def __len__(self):
-        return len(list_proxies(per_arch=True))
+        return len(self._names())
 
 
-PROXIES = _PerNetwork()
+PROXIES = _OtherProxies()
 #: the proxies that take ``blocks=[...]`` (block features)
 BLOCK_PROXIES = tuple(n for n in list_proxies() if get_proxy(n).needs_blocks)
 

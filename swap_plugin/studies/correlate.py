@@ -93,7 +93,7 @@ def _missing(rec: dict, proxies) -> List[str]:
     """The per-arch proxies that ``proxies`` need and ``rec`` lacks."""
     from ..proxies import per_arch_names
 
-    return [n for n in per_arch_names(proxies) if n not in _CORE and record_value(rec, n) is _ABSENT]
+    return [n for n in per_arch_names(proxies) if n not in _CORE and record_value(rec, n, None) is None]
 
 
 def _add_values(rec: dict, net, arch, result, names: List[str]) -> dict:
@@ -115,15 +115,20 @@ def _add_values(rec: dict, net, arch, result, names: List[str]) -> dict:
     return rec
 
 
-_ABSENT = object()
+_RAISE = object()
 
 
-def record_value(rec: dict, name: str):
-    """A per-arch value of a record; records written before the registry kept the
-    ensemble's members under ``members``. :data:`_ABSENT` when the record has none."""
+def record_value(rec: dict, name: str, default=_RAISE):
+    """The per-arch value of proxy ``name`` in a record (records written before the
+    registry kept the ensemble's members under ``members``); ``default`` when the record
+    has none, or a KeyError naming the proxy when no default is given."""
     if name in rec:
         return rec[name]
-    return rec.get("members", {}).get(name, _ABSENT)
+    if name in rec.get("members", {}):
+        return rec["members"][name]
+    if default is _RAISE:
+        raise KeyError(f"record of arch {rec.get('key')} has no value of proxy {name!r}")
+    return default
 
 
 def record_seconds(rec: dict, names) -> float:
