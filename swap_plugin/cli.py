@@ -1,17 +1,22 @@
 """``swap-nas``: score, correlate, search, train, heatmap. Each command parses its flags
-and calls one library function; no logic lives here."""
+and calls one library function; no logic lives here.
+
+``--plugin SPEC`` (any command, repeatable) and ``SWAP_PLUGINS`` load modules that register
+your own proxies and spaces (:mod:`swap_plugin.plugins`) before the flags are read, so
+``--proxies`` and ``--space`` accept them."""
 from __future__ import annotations
 
 import argparse
-import importlib
-import importlib.machinery
-import importlib.util
 import json
-import os
 import sys
 from typing import List, Optional
 
 from .commands import argtypes as at
+from .commands import correlate, heatmap, naslib, search, train
+from .plugins import PluginError, load_plugins
+
+PLUGIN_HELP = ("a module that registers proxies or spaces: a .py file or a module name (repeatable; "
+               "also SWAP_PLUGINS, comma-separated)")
 
 
 class _DeprecatedAlias(argparse.Action):
@@ -29,7 +34,7 @@ class _DeprecatedAlias(argparse.Action):
 
 def _add_scoring_flags(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("scoring")
-    g.add_argument("--dataset", default="cifar10", help="cifar10 | cifar100 | ImageNet16-120 | imagenet (normalisation, default images)")
+    g.add_argument("--dataset", default="cifar10", help="cifar10 | cifar100 | ImageNet16-120 (in16) | imagenet (ImageNet-1k): normalisation, default images")
     images = at.integer(1, what="S, images per batch")
     g.add_argument("--samples", type=images, default=32, help="S, number of input images (default 32)")
     g.add_argument("--n", dest="samples", type=images, default=argparse.SUPPRESS, action=_DeprecatedAlias,
@@ -55,33 +60,14 @@ def _add_scoring_flags(p: argparse.ArgumentParser) -> None:
     g.add_argument("--device", default=None, help="cpu | cuda (default: where the model is, cpu)")
 
 
-def _import_module(name: str):
-    """``import name``, finding its top-level package or module in the current folder
-    when the import path does not hold it (the console script does not put the current
-    folder on sys.path; this does not change sys.path either)."""
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as err:
-        top = name.split(".")[0]
-        spec = importlib.machinery.PathFinder.find_spec(top, [os.getcwd()]) if err.name == top else None
-        if spec is None:
-            raise
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[top] = module
-    try:
-        spec.loader.exec_module(module)
-    except BaseException:
-        del sys.modules[top]
-        raise
-    return importlib.import_module(name)
-
-
 def _load_callable(spec: str):
+    from .plugins import import_module
+
     if ":" not in spec:
         raise ValueError(f"--model must look like package.module:callable, got {spec!r}")
     mod, attr = spec.split(":", 1)
     try:
-        obj = _import_module(mod)
+        obj = import_module(mod)  # installed, on PYTHONPATH, or in the current folder
         for part in attr.split("."):
             obj = getattr(obj, part)
     except (ImportError, AttributeError) as err:
@@ -115,7 +101,7 @@ def _space_model(args, kwargs: dict):
     if args.arch is not None and not args.arch.strip():
         raise ValueError(f"--arch is empty: give an architecture of {args.space} in its string form, or leave "
                          "--arch out to score a random one (seeded by --seed)")
-    arch = space.from_str(args.arch) if args.arch is not None else space.sample(np.random.default_rng(args.seed))
+    arch = space.decode(args.arch) if args.arch is not None else space.sample(np.random.default_rng(args.seed))
     accepted = [n for n, p in inspect.signature(space.build).parameters.items()
                 if p.kind is inspect.Parameter.KEYWORD_ONLY]
     unknown = sorted(set(kwargs) - set(accepted))
@@ -182,6 +168,8 @@ def cmd_score(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from .spaces import list_spaces
+
     parser = argparse.ArgumentParser(prog="swap-nas", description="SWAP-Score and SWAP-NAS (ICLR 2024)")
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -191,7 +179,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="JSON object of keyword arguments: for --model, its callable's; for --space, the "
                         "space's network build arguments (e.g. nb201 '{\"C\": 8, \"N\": 1}', nb101 "
                         "'{\"stem_channels\": 32}', darts '{\"C\": 16, \"layers\": 8}')")
-    p.add_argument("--space", help="a search space (nb201, nb101, darts, tnb101_micro, tnb101_macro)")
+    p.add_argument("--space", help=f"a search space ({', '.join(list_spaces())}; aliases and plugins' spaces too)")
     p.add_argument("--arch", help="architecture in the space's own string form (default: a random one, "
                                   "seeded by --seed)")
     p.add_argument("--task", help="dataset/task the network is built for (default --dataset)")
@@ -201,18 +189,31 @@ def build_parser() -> argparse.ArgumentParser:
     _add_scoring_flags(p)
     p.set_defaults(func=cmd_score)
 
-    for name in ("correlate", "search", "train", "heatmap", "naslib"):
-        try:
-            mod = importlib.import_module(f"swap_plugin.commands.{name}")
-        except ModuleNotFoundError as err:
-            if err.name != f"swap_plugin.commands.{name}":
-                raise
-            continue
+    for mod in (correlate, search, train, heatmap, naslib):
         mod.add_parser(sub, _add_scoring_flags)
+    for p in (parser, *sub.choices.values()):  # accepted before or after the command
+        p.add_argument("--plugin", action="append", default=argparse.SUPPRESS, metavar="SPEC", help=PLUGIN_HELP)
     return parser
 
 
+def plugin_specs(argv: List[str]) -> List[str]:
+    """The ``--plugin`` values of ``argv`` (``--plugin X`` and ``--plugin=X``)."""
+    out = []
+    for i, a in enumerate(argv):
+        if a == "--plugin" and i + 1 < len(argv):
+            out.append(argv[i + 1])
+        elif a.startswith("--plugin="):
+            out.append(a.split("=", 1)[1])
+    return out
+
+
 def main(argv: Optional[List[str]] = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:  # before the parser is built: its --proxies / --space help lists the plugins' names
+        load_plugins(plugin_specs(argv))
+    except PluginError as err:
+        print(f"swap-nas: error: {err}", file=sys.stderr)
+        return 2
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)

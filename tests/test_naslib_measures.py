@@ -51,7 +51,14 @@ def fake_graph(space):
 # ---- without NASLib ------------------------------------------------------------------
 def test_import_never_needs_naslib():
     assert callable(sn.register) and callable(sn.configure)
-    assert sn.MEASURE_NAMES == ("swap", "reg_swap")
+    from swap_plugin.proxies import get_proxy, list_proxies
+
+    # every registered proxy of one network, in registry order; the set proxies are not
+    assert sn.MEASURE_NAMES == tuple(n for n in list_proxies() if get_proxy(n).compute is not None)
+    assert sn.MEASURE_NAMES[:2] == ("swap", "reg_swap") and "expressivity" in sn.MEASURE_NAMES
+    assert "swap_ensemble" not in sn.MEASURE_NAMES and "reg_swap_auto" not in sn.MEASURE_NAMES
+    assert sn.DEFAULT_MU_SIGMA == {"nasbench101": (40.0, 40.0), "nasbench201": (1.5, 1.5),
+                                   "nasbench301": (1.8, 1.8)}
 
 
 def test_register_without_naslib_says_how_to_install(monkeypatch):

@@ -128,7 +128,7 @@ def test_sampling_is_seeded_and_covers_small_tables():
 @pytest.mark.needs_data
 def test_study_writes_naslib_layout(tmp_path):
     cfg = StudyConfig.from_dict(dict(space="nb201", dataset="cifar100", n=12, seeds=[0, 1], out=str(tmp_path),
-                                     proxies=["swap", "reg_swap", "params", "synflow"], gt_source="zc",
+                                     proxies=["swap", "reg_swap", "params", "zc:synflow"], gt_source="zc",
                                      mu=0.5, sigma=0.4, **FAST))
     summary = run_study(cfg, progress=False)
     base = tmp_path / "correlation" / "nb201" / "cifar100"
@@ -141,10 +141,11 @@ def test_study_writes_naslib_layout(tmp_path):
     recs = {r["key"]: r for r in RecordStore(base / "records_seed0.jsonl")}
     _, swap = json.loads((base / "swap" / "0" / "scores.json").read_text())
     _, reg = json.loads((base / "reg_swap" / "0" / "scores.json").read_text())
-    _, syn = json.loads((base / "synflow" / "0" / "scores.json").read_text())
+    syn_conf, syn = json.loads((base / "zc:synflow" / "0" / "scores.json").read_text())
     gt = get_ground_truth("nb201", "cifar100", source="zc")
     archs = sample_archs(gt, "cifar100", 12, 0)
     assert syn["full_testpred"] == [gt.proxy(a, "cifar100", "synflow") for a in archs]
+    assert syn_conf["values_from"] == "ground truth file" and syn["query_time"] is None
     assert swap["full_ytest"] == [gt.lookup(a, "cifar100") for a in archs]
     for a, s, r in zip(archs, swap["full_testpred"], reg["full_testpred"]):
         rec = recs[str(a)]
@@ -206,11 +207,11 @@ def test_correlate_killed_and_resumed_equals_uninterrupted(tmp_path):
 def test_baseline_with_a_missing_value_is_correlated_on_the_archs_it_has(tmp_path):
     # synflow is empty for (3, 2, 4, 0, 4, 4) on cifar10 in the 725-arch NB-Suite-Zero file
     cfg = StudyConfig.from_dict(dict(space="nb201", dataset="cifar10", n=725, seeds=[0], out=str(tmp_path),
-                                     proxies=["synflow", "nwot"], gt_source="zc", **FAST))
+                                     proxies=["zc:synflow", "zc:nwot"], gt_source="zc", **FAST))
     from swap_plugin.studies import correlate
     gt = get_ground_truth("nb201", "cifar10", source="zc")
     archs = sample_archs(gt, "cifar10", 725, 0)
-    pred = correlate.proxy_values("synflow", [], archs, gt, cfg, None, None)
+    pred = correlate.proxy_values("zc:synflow", [], archs, gt, cfg, None, None)
     assert pred.count(None) == 1 and pred[archs.index((3, 2, 4, 0, 4, 4))] is None
 
 
@@ -218,9 +219,11 @@ def test_baseline_with_a_missing_value_is_correlated_on_the_archs_it_has(tmp_pat
 def test_a_baseline_missing_from_the_file_fails_before_any_scoring(tmp_path):
     from swap_plugin.benchmarks import UnknownMetricError
 
-    cfg = StudyConfig.from_dict(dict(space="nb101", dataset="cifar10", n=5, seeds=[0], out=str(tmp_path),
-                                     proxies=["swap", "nwot"], samples=8, input_size=8))
-    with pytest.raises(UnknownMetricError, match="nwot.*stored proxies"):
+    with pytest.warns(FutureWarning, match="write zc:nwot"):  # a bare stored name: deprecated, still read
+        cfg = StudyConfig.from_dict(dict(space="nb101", dataset="cifar10", n=5, seeds=[0], out=str(tmp_path),
+                                         proxies=["swap", "nwot"], samples=8, input_size=8))
+    assert cfg.proxies == ["swap", "zc:nwot"]
+    with pytest.raises(UnknownMetricError, match="nwot.*stored proxies.*computes: swap, reg_swap"):
         run_study(cfg, progress=False)
     assert not list(tmp_path.rglob("records_seed0.jsonl"))
 

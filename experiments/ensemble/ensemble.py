@@ -48,7 +48,7 @@ from swap_plugin.proxies import ENSEMBLE_MEMBERS, PROXIES, log_rank_ensemble
 from swap_plugin.proxies.az_nas import expressivity_profile, progressivity_of
 from swap_plugin.spaces import get_space
 from swap_plugin.studies import PAPER_PRESETS_M, RecordStore, StudyConfig, config_path, parse_seeds, sample_archs
-from swap_plugin.studies.correlate import seeded_network, study_inputs
+from swap_plugin.studies.correlate import record_value, seeded_network, study_inputs
 from swap_plugin.studies.report import (OutputExistsError, atomic_write_text, read_json_file, report_head,
                                         write_report)
 from swap_plugin.studies.stats import correlations
@@ -243,15 +243,15 @@ def full_space(full_runs: list, out: Path, workers: int) -> list:
         for path in sorted(Path(root).glob("correlation/nb201/*/records_seed*.jsonl")):
             ds, seed = path.parent.name, int(path.stem.split("seed")[1])
             recs = list(RecordStore(path))
-            if not all("members" in r for r in recs):
+            if not all(record_value(r, "synflow", None) is not None for r in recs):  # no ensemble members
                 continue
             archs = [tuple(r["arch"]) for r in recs]
             y = np.array([gt.lookup(a, ds) for a in archs])
             test = np.array([gt.lookup(a, ds, NB201_TEST_COLUMNS[ds]) for a in archs])
-            stored = [m for m in PROXIES if m in recs[0]["members"]]
+            stored = [m for m in PROXIES if record_value(recs[0], m, None) is not None]
             ours = computed(study_of(path), seed, archs, tuple(m for m in PROXIES if m not in stored), out, workers)
             values = {"reg_swap": [reg_swap(r) for r in recs],  # one column order for every row
-                      **{m: [r["members"][m] for r in recs] if m in stored else ours[m] for m in PROXIES}}
+                      **{m: [record_value(r, m) for r in recs] if m in stored else ours[m] for m in PROXIES}}
             scores = {**values, "ensemble": log_rank_ensemble({m: values[m] for m in ENSEMBLE_MEMBERS}),
                       "before": log_rank_ensemble({m: values[m] for m in BEFORE})}
             res = {}

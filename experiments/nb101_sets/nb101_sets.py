@@ -32,6 +32,7 @@ from swap_plugin.paths import data_file
 from swap_plugin.proxies import ENSEMBLE_MEMBERS
 from swap_plugin.spaces import get_space
 from swap_plugin.studies import RecordStore, sample_archs
+from swap_plugin.studies.correlate import record_value
 from swap_plugin.studies.heatmap import collect, mean_spearman
 from swap_plugin.studies.report import produced_by, read_commands, read_json_file, report_head, write_report
 
@@ -86,7 +87,7 @@ def member_means(runs: Sequence[str]) -> Dict[tuple, float]:
             y = [gt.lookup(a, "cifar10", conf["metric"]) for a in archs]
             # the members this study scored (its scores.json names them); reg_swap has its own column
             for m in [m for m in conf.get("ensemble_members", ENSEMBLE_MEMBERS) if m != "reg_swap"]:
-                v = [store.get(space.hash(a))["members"][m] for a in archs]
+                v = [record_value(store.get(space.hash(a)), m) for a in archs]
                 rhos.setdefault((conf.get("gt_source"), m), []).append(stats.spearmanr(v, y)[0])
     return {k: float(np.mean(v)) for k, v in rhos.items()}
 

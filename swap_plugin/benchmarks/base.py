@@ -71,14 +71,6 @@ class UnknownMetricError(_MessageMixin, ValueError, KeyError):
 
 
 # ------------------------------------------------------------------ datasets
-_DATASET_ALIASES = {
-    "cifar10": "cifar10", "cifar-10": "cifar10",
-    "cifar100": "cifar100", "cifar-100": "cifar100",
-    "imagenet16-120": "ImageNet16-120", "imagenet16_120": "ImageNet16-120",
-    "imagenet16": "ImageNet16-120", "imagenet": "ImageNet16-120",
-}
-
-
 def _dataset_key(name: str) -> str:
     return str(name).strip().lower().replace(" ", "")
 
@@ -87,7 +79,7 @@ def _dataset_key(name: str) -> str:
 class GroundTruth(ABC):
     """One benchmark file (or API) for one search space."""
 
-    #: canonical search space (``keys.SPACE_ALIASES``)
+    #: canonical search space (``swap_plugin.spaces.canonical_space``)
     space: str = ""
     #: registry source name (``"table"``, ``"zc"``, ``"pickle"``...) or ``"file"``
     source: str = ""
@@ -132,11 +124,13 @@ class GroundTruth(ABC):
 
     def dataset(self, name: str) -> str:
         """Canonical dataset name, or :class:`UnknownDatasetError` listing the valid ones."""
+        from ..data import canonical_dataset
+
         if name in self.datasets:
             return name
-        key = _dataset_key(name)
+        alias = canonical_dataset(name, among=self.datasets, strict=False)
         for ds in self.datasets:
-            if _dataset_key(ds) == key or _DATASET_ALIASES.get(key) == ds:
+            if ds == alias or _dataset_key(ds) in (_dataset_key(name), _dataset_key(alias)):
                 return ds
         raise UnknownDatasetError(
             f"dataset {name!r} is not in {self.space} ground truth {self.where()}; "

@@ -30,8 +30,10 @@ import numpy as np
 from ..files import CorruptFileError, OutputExistsError, atomic_output, read_json
 from .base import (ArchNotFoundError, GroundTruth, PathLike, RecordGroundTruth,
                    UnknownDatasetError, clear_cache, register_source)
+from ..spaces import space_class as _space_class
+from ..spaces.base import strip_numpy_repr
 from .keys import (NASLIB_SPACE_NAMES, arch_label, canonical_space, nb101_hash,
-                   normalise_arch, strip_numpy_repr, to_plain, zc_key)
+                   normalise_arch, to_plain, zc_key)
 
 _META_KEYS = ("idx", "arch")
 _OLD_TOP = frozenset(NASLIB_SPACE_NAMES.values())
@@ -54,7 +56,7 @@ def read_zc_json(path: PathLike) -> dict:
 def _layout(raw: Mapping[str, Any], space: Optional[str]) -> Tuple[str, Dict[str, dict], Optional[str]]:
     """-> (``"current"`` | ``"old"``, {dataset: {key: record}}, old-layout top key)."""
     if raw and set(raw) <= _OLD_TOP:
-        want = NASLIB_SPACE_NAMES.get(canonical_space(space)) if space else None
+        want = _space_class(space).naslib_name if space else None
         if want is not None and want in raw:
             top = want
         elif len(raw) == 1:

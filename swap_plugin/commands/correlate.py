@@ -6,21 +6,31 @@ import json
 import textwrap
 from pathlib import Path
 
-from ..proxies.ensemble import ENSEMBLE_MEMBERS
 from . import argtypes as at
 
 
+def proxies_help() -> str:
+    """``--proxies`` help: the registry's proxies (plugins included) and the stored ones."""
+    from ..proxies import ENSEMBLE_MEMBERS, STORED_PREFIX, list_proxies
+
+    names = " ".join(list_proxies())
+    return (f"registered proxies ({names}; swap_ensemble = log-rank of {' + '.join(ENSEMBLE_MEMBERS)}) and/or "
+            f"values stored in the ground-truth file as {STORED_PREFIX}<name> ({STORED_PREFIX}synflow, "
+            f"{STORED_PREFIX}nwot, ...; with --gt-source zc); your own proxy: --plugin")
+
+
 def add_parser(sub, add_scoring_flags) -> None:
+    from ..spaces import list_spaces
+
     p = sub.add_parser("correlate", help="Spearman/Kendall of proxies vs benchmark accuracy",
                        description="Example: swap-nas correlate --space nb201 --dataset cifar100 "
                                    "--proxies swap reg_swap params flops --n 1000 --seeds 0-4 --out run/")
     p.add_argument("--config", help="YAML study config (default: the configs/<space>.yaml of this install; "
                    "a space without one is an error). Flags given override its values")
-    p.add_argument("--space", required=True, help="nb201 | nb101 | nb301 | tnb101_micro | tnb101_macro | darts_swap (the official correlation.py set)")
+    p.add_argument("--space", required=True, help=" | ".join(list_spaces()) + " (darts_swap: the official "
+                   "correlation.py set; darts: none, its studies are nb301 and darts_swap)")
     p.add_argument("--dataset", help="benchmark dataset or TransNAS task (default from the config)")
-    p.add_argument("--proxies", nargs="+", help="swap reg_swap params flops activation_patterns "
-                   f"swap_ensemble ({' + '.join(ENSEMBLE_MEMBERS)}, log-rank) and/or NB-Suite-Zero baselines "
-                   "(synflow, nwot, ...) read from zc files")
+    p.add_argument("--proxies", nargs="+", help=proxies_help())
     p.add_argument("--n", type=arch_count, help="archs per seed (default 1000), or 'all': the whole table")
     p.add_argument("--seeds", type=at.seeds, help="a range such as 0-4, a list such as 0,3,7, or both (0-2,7)")
     p.add_argument("--out", help="output root (NASLib layout under out/correlation/...)")

@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import math
 import numbers
+from typing import Iterable, Tuple
+
+import numpy as np
 
 FORMULAS = ("paper", "official")
 
@@ -49,3 +52,20 @@ def check_mu_sigma(mu, sigma) -> None:
 
 def _finite(v) -> bool:
     return isinstance(v, numbers.Real) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def auto_mu_sigma(sizes: Iterable[float], quantile: float = 0.99) -> Tuple[float, float]:
+    """The automatic rule (ours, stated): μ = σ = the ``quantile`` of the sizes Θ of the
+    sampled archs (same unit as the sizes). The paper picks μ, σ near the top of each
+    space's size range, so a high quantile gives its presets without knowing the space.
+
+    >>> auto_mu_sigma([1.0, 2.0, 3.0], 0.5)
+    (2.0, 2.0)
+    """
+    arr = np.asarray(list(sizes), dtype=float)
+    if arr.size == 0:
+        raise ValueError("auto μ/σ needs the sizes of at least one architecture")
+    if not 0 < quantile <= 1:
+        raise ValueError(f"quantile must be in (0, 1], got {quantile}")
+    v = float(np.quantile(arr, quantile))
+    return v, v

@@ -1,11 +1,13 @@
-"""NASLib plugin: the ``swap`` and ``reg_swap`` zero-cost measures.
+"""NASLib plugin: ``swap``, ``reg_swap`` and every other proxy of
+:mod:`swap_plugin.proxies` as NASLib zero-cost measures.
 
 >>> import swap_plugin.naslib as sn          # registers them when NASLib is importable
 >>> sn.configure(repeats=1)["repeats"]      # NASLib passes no config to measures
 1
 
 Then ``naslib.predictors.ZeroCost(method_type="swap").query(graph, dataloader)`` works
-like any other NASLib proxy (also ``"reg_swap"``). Importing this package never
+like any other NASLib proxy (also ``"reg_swap"``, ``"expressivity"``, your plugins'
+proxies: :func:`~.measures.measure_names`). Importing this package never
 fails without NASLib; :func:`register` then raises an ImportError that says how to
 install NASLib.
 
@@ -22,9 +24,9 @@ from __future__ import annotations
 import importlib.util
 import warnings
 
-from .measures import (DEFAULT_MU_SIGMA, MEASURE_NAMES, compute_reg_swap, compute_swap, configure,
-                       configure_from_config, get_config, is_registered, measure_value,
-                       mu_sigma_for, register, registry_module, reset_config, scorer_for, space_of)
+from .measures import (compute_reg_swap, compute_swap, configure, configure_from_config, default_mu_sigma,
+                       get_config, is_registered, measure_names, measure_value, mu_sigma_for, naslib_measure,
+                       register, registry_module, reset_config, scorer_for, space_of)
 
 from .space_adapter import NaslibSpaceAdapter
 
@@ -33,12 +35,16 @@ _LAZY = {"SwapEvolution": "SwapEvolution", "OPTIMIZERS": "OPTIMIZERS",
          "naslib_optimizers": "naslib_optimizers", "build_train_loader": "build_train_loader"}
 
 __all__ = ["NaslibSpaceAdapter", "DEFAULT_MU_SIGMA", "MEASURE_NAMES", "compute_reg_swap", "compute_swap", "configure",
-           "configure_from_config", "get_config", "is_registered", "measure_value", "mu_sigma_for",
-           "naslib_available", "register", "registry_module", "reset_config", "scorer_for",
-           "space_of"]
+           "configure_from_config", "default_mu_sigma", "get_config", "is_registered", "measure_names",
+           "measure_value", "mu_sigma_for", "naslib_available", "naslib_measure", "register", "registry_module",
+           "reset_config", "scorer_for", "space_of"]
 
 
 def __getattr__(name):
+    if name in ("MEASURE_NAMES", "DEFAULT_MU_SIGMA"):  # read from the registries at each access
+        from . import measures
+
+        return getattr(measures, name)
     if name in _LAZY:
         if not naslib_available():
             from .measures import INSTALL_HINT

@@ -1,4 +1,9 @@
-"""``swap`` and ``reg_swap`` as NASLib zero-cost measures.
+"""Every proxy of :mod:`swap_plugin.proxies` as a NASLib zero-cost measure.
+
+Each registered proxy of one network (``swap``, ``reg_swap``, ``activation_patterns``,
+``expressivity``, ... and your plugins' proxies) becomes a measure of the same name;
+names NASLib already has (its own ``synflow``, ``jacov``, ``params``, ``flops``) are left
+to NASLib.
 
 NASLib keeps its zero-cost proxies in a registry filled by the decorator
 ``measure(name, bn=True, copy_net=True, force_clean=True, **impl_args)``:
@@ -19,8 +24,10 @@ return ``[torch.tensor(score, dtype=torch.float64)]`` so the float comes back ex
 NASLib hands no config to measures, so μ, σ and the scoring options live here:
 :func:`configure` (or :func:`configure_from_config` for a NASLib ``CfgNode`` with
 ``search.swap_*`` keys). Without an explicit μ/σ, ``reg_swap`` uses the paper's
-value for the graph's search space (``graph.get_type()``), see
-:data:`DEFAULT_MU_SIGMA`.
+value for the graph's search space (``graph.get_type()``: the space registry's
+``paper_mu_sigma``, see :data:`DEFAULT_MU_SIGMA`). A measure gets NASLib's batch, its
+labels (``targets``, for proxies that need them) and, for block-feature proxies, the
+graph's main chain of blocks.
 
 This module imports NASLib only inside :func:`register`.
 """
@@ -33,23 +40,41 @@ import torch
 
 from ..metric.params import SIZE_UNITS, check_unit
 
-#: the measure names this module registers
-MEASURE_NAMES = ("swap", "reg_swap")
-
 #: registry modules, newest layout first: (module, branch it belongs to)
 REGISTRY_MODULES = (
     ("naslib.predictors.utils.pruners.measures", "Develop"),
     ("naslib.predictors.pruners.measures", "zerocost"),
 )
 
-#: μ = σ per NASLib search space (``graph.get_type()``), in millions of parameters,
-#: for ``formula="paper"``; converted when ``size_unit`` is not "M". Spaces missing
-#: here (TransNAS-Bench-101, ...) need an explicit ``configure(mu=..., sigma=...)``.
-DEFAULT_MU_SIGMA: Dict[str, Tuple[float, float]] = {
-    "nasbench101": (40.0, 40.0),
-    "nasbench201": (1.5, 1.5),
-    "nasbench301": (1.8, 1.8),
-}
+
+
+def measure_names() -> Tuple[str, ...]:
+    """The measures this module registers: every registered proxy of one network."""
+    from ..proxies import get_proxy, list_proxies
+
+    return tuple(n for n in list_proxies() if get_proxy(n).compute is not None)
+
+
+def default_mu_sigma() -> Dict[str, Tuple[float, float]]:
+    """μ, σ per NASLib search space (``graph.get_type()``), in millions of parameters, for
+    ``formula="paper"``: the paper's, from the space registry. Spaces without one
+    (TransNAS-Bench-101, ...) need an explicit ``configure(mu=..., sigma=...)``."""
+    from ..spaces import list_spaces, space_class, space_for_naslib
+
+    out = {}
+    for name in list_spaces():
+        cls = space_class(name)
+        if cls.naslib_name and cls.paper_mu_sigma and space_for_naslib(cls.naslib_name) == name:
+            out[cls.naslib_name] = tuple(cls.paper_mu_sigma)
+    return dict(sorted(out.items()))
+
+
+def __getattr__(name):
+    if name == "MEASURE_NAMES":  # the registry's, plugins included
+        return measure_names()
+    if name == "DEFAULT_MU_SIGMA":
+        return default_mu_sigma()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 INSTALL_HINT = (
     "NASLib is not importable. NASLib is not on PyPI and its setup.py refuses Python > 3.9: "
@@ -60,7 +85,7 @@ INSTALL_HINT = (
 )
 
 _DEFAULTS: Dict[str, Any] = {
-    "mu": None,          # None: DEFAULT_MU_SIGMA[graph.get_type()]
+    "mu": None,          # None: the paper's for graph.get_type() (default_mu_sigma())
     "sigma": None,
     "formula": "paper",  # "paper": exp(-((Θ-μ)/σ)²); "official": exp(-(Θ-μ)²/σ)
     "size_unit": "M",    # unit of Θ, μ and σ
@@ -159,13 +184,14 @@ def mu_sigma_for(net, cfg: Optional[Dict[str, Any]] = None) -> Tuple[float, floa
     if cfg["mu"] is not None:
         return float(cfg["mu"]), float(cfg["sigma"])
     space = space_of(net)
-    if space not in DEFAULT_MU_SIGMA:
+    defaults = default_mu_sigma()
+    if space not in defaults:
         raise ValueError(
             f"reg_swap has no default mu/sigma for search space {space!r} (defaults exist for "
-            f"{sorted(DEFAULT_MU_SIGMA)}); call swap_plugin.naslib.configure(mu=..., sigma=...) "
+            f"{sorted(defaults)}); call swap_plugin.naslib.configure(mu=..., sigma=...) "
             f"with values in size_unit={cfg['size_unit']!r}")
     scale = SIZE_UNITS["M"] / SIZE_UNITS[cfg["size_unit"]]
-    mu, sigma = DEFAULT_MU_SIGMA[space]
+    mu, sigma = defaults[space]
     return mu * scale, sigma * scale
 
 
@@ -175,8 +201,9 @@ def scorer_for(net, inputs: torch.Tensor, name: str = "swap", cfg: Optional[Dict
     from ..metric.scorer import SwapScorer
 
     cfg = _config if cfg is None else cfg
-    if name not in MEASURE_NAMES:
-        raise ValueError(f"unknown measure {name!r}; use one of {MEASURE_NAMES}")
+    names = measure_names()
+    if name not in names:
+        raise ValueError(f"unknown measure {name!r}; use one of {names}")
     if cfg["samples"] is not None:
         if inputs.shape[0] < cfg["samples"]:
             raise ValueError(f"configured samples={cfg['samples']} but NASLib's batch has only "
@@ -192,10 +219,31 @@ def scorer_for(net, inputs: torch.Tensor, name: str = "swap", cfg: Optional[Dict
                       size_unit=cfg["size_unit"], folded_batch=inputs.dim() == 5)
 
 
-def measure_value(net, inputs: torch.Tensor, name: str = "swap") -> float:
-    """The float the measure ``name`` reports for ``net`` on ``inputs``."""
-    result = scorer_for(net, inputs, name).score(net)
-    return float(result.swap if name == "swap" else result.reg_swap)
+def measure_value(net, inputs: torch.Tensor, name: str = "swap", targets=None) -> float:
+    """The float the measure ``name`` reports for ``net`` on ``inputs`` (``targets``:
+    their labels, for proxies that need them)."""
+    from ..proxies import get_proxy
+
+    proxy = get_proxy(name)
+    scorer = scorer_for(net, inputs, name)
+    ctx: Dict[str, Any] = {"scorer": scorer}
+    if targets is not None:
+        ctx["targets"] = targets[:len(scorer.inputs)]
+    elif proxy.needs_labels:
+        raise ValueError(f"measure {name!r} needs the labels of NASLib's batch; none were given")
+    if proxy.needs_blocks:
+        ctx["blocks"] = _blocks(net)
+    return proxy(net, scorer.inputs, **ctx)
+
+
+def _blocks(net):
+    """A NASLib graph's main chain of blocks, or None (the proxy's own default) for a
+    module that has none."""
+    if not callable(getattr(net, "has_edge", None)):
+        return None
+    from .ensemble import chain_blocks
+
+    return chain_blocks(net)
 
 
 def _as_naslib_return(value: float) -> List[torch.Tensor]:
@@ -203,17 +251,21 @@ def _as_naslib_return(value: float) -> List[torch.Tensor]:
     return [torch.tensor(value, dtype=torch.float64)]
 
 
-def compute_swap(net, inputs, targets=None, split_data=1, loss_fn=None, **_):
-    """NASLib measure ``swap``: Ψ of ``net`` on NASLib's batch (targets, loss unused)."""
-    return _as_naslib_return(measure_value(net, inputs, "swap"))
+def naslib_measure(name: str):
+    """The NASLib measure function of registered proxy ``name``."""
+
+    def compute(net, inputs, targets=None, split_data=1, loss_fn=None, **_):
+        return _as_naslib_return(measure_value(net, inputs, name, targets))
+
+    compute.__name__ = f"compute_{name}"
+    compute.__doc__ = f"NASLib measure ``{name}``: proxy {name!r} of swap_plugin.proxies on NASLib's batch."
+    return compute
 
 
-def compute_reg_swap(net, inputs, targets=None, split_data=1, loss_fn=None, **_):
-    """NASLib measure ``reg_swap``: Ψ' = Ψ · f(Θ), μ/σ from :func:`configure` or the space."""
-    return _as_naslib_return(measure_value(net, inputs, "reg_swap"))
-
-
-_FUNCS = {"swap": compute_swap, "reg_swap": compute_reg_swap}
+#: NASLib measure ``swap``: Ψ of ``net`` on NASLib's batch (targets, loss unused)
+compute_swap = naslib_measure("swap")
+#: NASLib measure ``reg_swap``: Ψ' = Ψ · f(Θ), μ/σ from :func:`configure` or the space
+compute_reg_swap = naslib_measure("reg_swap")
 
 
 # ---- registration --------------------------------------------------------------
@@ -243,30 +295,32 @@ def registry_module():
 
 
 def register() -> str:
-    """Register ``swap`` and ``reg_swap`` with NASLib's ``@measure`` registry.
+    """Register every proxy of :func:`measure_names` with NASLib's ``@measure`` registry.
 
-    Idempotent: names already registered are left alone. Returns the registry
+    Idempotent: names already registered (NASLib's own synflow, jacov, ...) are left
+    alone; call it again after loading a plugin to add its proxies. Returns the registry
     module's name. Raises ImportError (with install instructions) without NASLib.
     """
     mod = registry_module()
     impls = getattr(mod, "_measure_impls", None)
     if impls is None or not callable(getattr(mod, "measure", None)):
         raise ImportError(f"{mod.__name__} has no measure()/_measure_impls: unsupported NASLib version")
-    for name in MEASURE_NAMES:
+    for name in measure_names():
         if name not in impls:
             # bn=True: BatchNorm stays as it is (SWAP sees the network as built);
             # copy_net=True: NASLib scores a deep copy moved to ZeroCost.device
-            mod.measure(name, bn=True, copy_net=True)(_FUNCS[name])
+            mod.measure(name, bn=True, copy_net=True)(naslib_measure(name))
     _registered[mod.__name__] = dict(REGISTRY_MODULES).get(mod.__name__, "?")
     return mod.__name__
 
 
 def is_registered() -> bool:
-    """Whether NASLib (already imported) has both measures registered."""
+    """Whether NASLib (already imported) has every measure of :func:`measure_names`."""
     import sys
 
+    names = measure_names()
     for mod_name, _ in REGISTRY_MODULES:
         mod = sys.modules.get(mod_name)
-        if mod is not None and all(n in getattr(mod, "_measure_impls", {}) for n in MEASURE_NAMES):
+        if mod is not None and all(n in getattr(mod, "_measure_impls", {}) for n in names):
             return True
     return False

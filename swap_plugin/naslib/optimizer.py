@@ -155,7 +155,9 @@ class SwapEvolution(MetaOptimizer):
         self._graphs = {}
         self._ensemble = None
         self.reference = int(_get(s, "ensemble_reference", 200))
-        if self.proxy in ("swap", "reg_swap", "swap_ensemble"):
+        from ..proxies import list_proxies
+
+        if self.proxy in list_proxies():  # ours (plugins included): NASLib must know the measure
             register()
             configure_from_config(config)
 

@@ -24,6 +24,8 @@ import numpy as np
 import torch
 from torch import nn
 
+from .registry import register_proxy
+
 
 def default_blocks(model: nn.Module) -> List[nn.Module]:
     """The blocks of the cell networks this package builds: ``stem`` + ``cells`` (NB201,
@@ -89,12 +91,14 @@ def expressivity_profile(model: nn.Module, inputs: torch.Tensor,
     return np.array([feature_entropy(f) for f in block_features(model, inputs, blocks)])
 
 
+@register_proxy("expressivity", needs_blocks=True, family="az_nas")
 def expressivity_score(model: nn.Module, inputs: torch.Tensor,
                        blocks: Optional[Sequence[nn.Module]] = None) -> float:
     """Σ over blocks of the block's expressivity (higher is better)."""
     return float(expressivity_profile(model, inputs, blocks).sum())
 
 
+@register_proxy("progressivity", needs_blocks=True, family="az_nas")
 def progressivity_score(model: nn.Module, inputs: torch.Tensor,
                         blocks: Optional[Sequence[nn.Module]] = None) -> float:
     """The smallest block-to-block change of expressivity (higher is better); needs two

@@ -13,6 +13,8 @@ from typing import Dict, Sequence
 import numpy as np
 from scipy.stats import rankdata
 
+from .registry import register_set_proxy
+
 # chosen on the 725-arch NB-Suite-Zero NB201 sets: the highest mean ρ over the three datasets
 # among the ensembles of Ψ' with up to three other proxies
 ENSEMBLE_MEMBERS = ("reg_swap", "synflow", "jacov", "progressivity")
@@ -29,6 +31,12 @@ def log_rank_ensemble(values: Dict[str, Sequence[float]]) -> np.ndarray:
     for c in cols:
         total += np.log(rankdata(_ranked(c)) / n)
     return total
+
+
+@register_set_proxy("swap_ensemble", needs=ENSEMBLE_MEMBERS, family="swap")
+def swap_ensemble(values: Dict[str, Sequence[float]], **_) -> list:
+    """The log-rank ensemble of Ψ' (the run's μ/σ) and the other members over the sample."""
+    return list(log_rank_ensemble({m: values[m] for m in ENSEMBLE_MEMBERS}))
 
 
 class ReferenceEnsemble:

@@ -11,9 +11,12 @@ import numpy as np
 import torch
 from torch import nn
 
+from .registry import register_proxy
+
 K = 1e-5
 
 
+@register_proxy("jacov", family="naslib")
 def jacov_score(model: nn.Module, inputs: torch.Tensor) -> float:
     """Jacobian covariance of ``model`` on the batch ``inputs`` (S ≥ 2 samples); NaN when
     the correlation matrix is undefined (a sample with a constant gradient)."""

@@ -11,6 +11,8 @@ import copy
 import torch
 from torch import nn
 
+from .registry import register_proxy
+
 _NORMS = (nn.BatchNorm1d, nn.BatchNorm2d, nn.BatchNorm3d)
 
 
@@ -23,6 +25,7 @@ def _without_batchnorm(model: nn.Module) -> nn.Module:
     return model
 
 
+@register_proxy("synflow", family="naslib")
 def synflow_score(model: nn.Module, inputs: torch.Tensor) -> float:
     """SynFlow of ``model`` for inputs shaped like ``inputs[0]`` (only the shape is used)."""
     net = _without_batchnorm(copy.deepcopy(model)).double()

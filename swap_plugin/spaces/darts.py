@@ -36,7 +36,7 @@ from typing import Any, List, Optional, Tuple
 import numpy as np
 import torch.nn as nn
 
-from .base import Arch, SearchSpace, register_space, to_plain
+from .base import Arch, SearchSpace, integral, register_space, to_plain
 from .darts_ops import Genotype, NetworkCIFAR, NetworkImageNet, ScoringNetwork, count_params
 
 #: compact op index -> DARTS op name (index 7 ``none`` is outside NB301)
@@ -266,6 +266,8 @@ class DartsSpace(SearchSpace):
     """
 
     datasets = ("cifar10", "cifar100", "imagenet")
+    naslib_name = "nasbench301"  # NASLib's DARTS graph; zc_nasbench301.json keys
+    paper_mu_sigma = (1.8, 1.8)
     #: dataset -> (C, layers, num_classes) of the evaluation network (DARTS paper)
     EVAL_SIZES = {"cifar10": (36, 20, 10), "cifar100": (36, 20, 100),
                   "imagenet": (48, 14, 1000)}
@@ -367,15 +369,21 @@ class DartsSpace(SearchSpace):
         return self._pack(ca)
 
     # --------------------------------------------------------- conversions
-    def decode(self, encoding: Any) -> Arch:
-        """Compact (lists / tuples / numpy), or a Genotype, JSON dict or string."""
-        if isinstance(encoding, str):
-            return self.from_str(encoding)
-        if isinstance(encoding, dict):
-            return self.from_json(encoding)
-        if hasattr(encoding, "normal") and hasattr(encoding, "reduce"):
-            return genotype_to_compact(encoding)
-        return check_compact(encoding)
+    def decode_value(self, value: Any) -> Arch:
+        """Compact (lists / tuples / numpy / integral floats), a Genotype (or any object
+        with ``.normal`` / ``.reduce``) or its JSON dict."""
+        if isinstance(value, dict):
+            return self.from_json(value)
+        if hasattr(value, "normal") and hasattr(value, "reduce"):
+            return genotype_to_compact(json_to_genotype({f: getattr(value, f) for f in Genotype._fields
+                                                         if hasattr(value, f)}))
+        return check_compact(integral(value))
+
+    def zc_key(self, arch: Arch) -> str:
+        """NB-Suite-Zero's NB301 files were written from NASLib's list-based compact:
+        ``[[(0, 1), ...], [(...), ...]]``."""
+        a = self.decode(arch)
+        return str([list(a[0]), list(a[1])])
 
     def to_genotype(self, arch: Arch) -> Genotype:
         return compact_to_genotype(arch)
@@ -411,11 +419,11 @@ class DartsSpace(SearchSpace):
 
     # ------------------------------------------------------------ networks
     def _size(self, dataset: str) -> Tuple[int, int, int]:
-        key = dataset.lower().replace("-", "")
-        if key not in self.EVAL_SIZES:
+        try:
+            return self.EVAL_SIZES[self.dataset(dataset)]
+        except ValueError:
             raise ValueError(f"{self.name}: unknown dataset {dataset!r}; "
-                             f"choose one of {sorted(self.EVAL_SIZES)}")
-        return self.EVAL_SIZES[key]
+                             f"choose one of {sorted(self.EVAL_SIZES)}") from None
 
     def build(self, arch: Arch, dataset: str = "cifar10", *, C: Optional[int] = None,
               layers: Optional[int] = None, auxiliary: bool = False,
@@ -432,7 +440,7 @@ class DartsSpace(SearchSpace):
         ``affine=False``, auxiliary excluded).
         """
         C0, L0, n0 = self._size(dataset)
-        cls = NetworkImageNet if dataset.lower() == "imagenet" else NetworkCIFAR
+        cls = NetworkImageNet if self.dataset(dataset) == "imagenet" else NetworkCIFAR
         return cls(C if C is not None else C0, num_classes or n0,
                    layers if layers is not None else L0, auxiliary,
                    compact_to_genotype(arch), drop_path_prob=drop_path_prob, affine=affine)
@@ -452,7 +460,7 @@ class DartsSpace(SearchSpace):
         from ..metric.params import check_unit
 
         C, layers, n_cls = self._size(dataset)
-        net = "imagenet" if dataset.lower() == "imagenet" else "cifar"
+        net = "imagenet" if self.dataset(dataset) == "imagenet" else "cifar"
         # exact count without building the network (equal to count_parameters(build()))
         return count_params(compact_to_genotype(arch), net, C, n_cls, layers) / check_unit(unit)
 
@@ -464,12 +472,18 @@ class NB301Space(DartsSpace):
 
     datasets = ("cifar10",)
     EVAL_SIZES = {"cifar10": (32, 8, 10)}
+    aliases = ("nasbench301", "nas-bench-301", "nas_bench_301")
+    naslib_aliases = ("darts",)  # NASLib's get_dataset_api reads "darts" as NB301
+    label = "NB301"
 
 
 @register_space("darts_swap")
 class DartsSwapSpace(DartsSpace):
     """The domain of the official SWAP ``DARTS_archs_CIFAR10.csv``: 8 ops incl. ``none``,
     a node's inputs drawn independently (may coincide), normal cell == reduce cell."""
+
+    aliases = ("swap_darts",)
+    paper_mu_sigma = None  # the paper's DARTS μ/σ is NB301's; this set is the SWAP authors' own
 
     def __init__(self, *, allow_none: bool = True, distinct_inputs: bool = False,
                  tied_cells: bool = True):

@@ -22,7 +22,7 @@ from nasbench_pytorch.model import ModelSpec, Network
 from nasbench_pytorch.model import graph_util
 from nasbench_pytorch.model.model import Placeholder, compute_vertex_channels
 
-from .base import SearchSpace, register_space, to_plain
+from .base import SearchSpace, integral, parse_literal, register_space, to_plain
 
 NUM_VERTICES = 7
 MAX_EDGES = 9
@@ -183,6 +183,10 @@ class NB101Space(SearchSpace):
     """NAS-Bench-101 (423,624 unique cells; not enumerated here)."""
 
     datasets = tuple(NUM_CLASSES)
+    aliases = ("nasbench101", "nas-bench-101", "nas_bench_101")
+    naslib_name = "nasbench101"
+    paper_mu_sigma = (40.0, 40.0)
+    label = "NB101"
 
     def __init__(self, max_tries: int = 10_000):
         self.max_tries = max_tries
@@ -251,13 +255,19 @@ class NB101Space(SearchSpace):
             raise ValueError(f"NB101 was trained on {sorted(NUM_CLASSES)} only, got {dataset!r}")
         return param_count(self.decode(arch), NUM_CLASSES[dataset]) / check_unit(unit)
 
-    def decode(self, encoding: Any) -> Arch:
-        if isinstance(encoding, str):
-            return self.from_str(encoding)
-        if isinstance(encoding, dict):
-            return from_spec(encoding["matrix"], encoding["ops"])
-        arch = to_plain(encoding)
-        to_spec(arch)
+    def decode_value(self, value: Any) -> Arch:
+        """The 56-tuple (also as numpy / lists / integral floats), ``{"matrix", "ops"}``, or
+        the n*n + n tuple of a smaller spec (NASLib ``convert_tuple_to_spec``)."""
+        if isinstance(value, dict):
+            matrix = value["matrix"]
+            return from_spec(matrix if isinstance(matrix, np.ndarray) else integral(matrix),
+                             [integral(o) for o in value["ops"]])
+        arch = integral(value)
+        if isinstance(arch, tuple) and len(arch) != NUM_VERTICES ** 2 + NUM_VERTICES:
+            n = int(round(-0.5 + np.sqrt(0.25 + len(arch))))
+            if 2 <= n < NUM_VERTICES and n * n + n == len(arch):
+                return from_spec(np.array(arch[: n * n]).reshape(n, n), arch[n * n:])
+        to_spec(arch)  # validates length, adjacency and op placement
         return arch
 
     def hash(self, arch: Arch) -> str:
@@ -270,8 +280,11 @@ class NB101Space(SearchSpace):
         """Parse the 56-tuple string, or JSON ``{"matrix": [[...]], "ops": [...]}``."""
         s = text.strip()
         if s.startswith("{"):
-            d = json.loads(s)
-            return from_spec(d["matrix"], d["ops"])
+            try:
+                d = json.loads(s)
+            except json.JSONDecodeError:
+                d = parse_literal(s)  # a Python dict repr
+            return self.decode_value(d)
         if not re.fullmatch(r"[\(\[][\d\s,]*[\)\]]", s):
             raise ValueError(f"cannot parse NB101 arch {text!r}; give the 56-int tuple (NASLib encoding) or JSON "
                              "'{\"matrix\": [[0, 1, ...], ...], \"ops\": [\"input\", \"conv3x3-bn-relu\", ..., \"output\"]}'")

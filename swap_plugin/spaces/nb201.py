@@ -24,7 +24,7 @@ from typing import Any, Iterator, List, Optional, Tuple
 import numpy as np
 import torch.nn as nn
 
-from .base import SearchSpace, register_space, to_plain
+from .base import SearchSpace, integral, register_space, to_plain
 
 #: op index -> NB201 op name (NASLib ``naslib_ops`` order)
 OPS = ("skip_connect", "none", "nor_conv_3x3", "nor_conv_1x1", "avg_pool_3x3")
@@ -36,8 +36,6 @@ NODE_EDGES = ((0,), (1, 3), (2, 4, 5))
 STR_ORDER = tuple(i for group in NODE_EDGES for i in group)
 
 NUM_CLASSES = {"cifar10": 10, "cifar100": 100, "ImageNet16-120": 120}
-_DATASET_ALIASES = {"cifar10-valid": "cifar10", "imagenet16-120": "ImageNet16-120",
-                    "imagenet16": "ImageNet16-120", "imagenet": "ImageNet16-120"}
 
 Arch = Tuple[int, int, int, int, int, int]
 
@@ -101,10 +99,7 @@ def genotype(arch: Arch) -> List[Tuple[Tuple[str, int], ...]]:
 
 def dataset_classes(dataset: str) -> int:
     """Number of classes NB201 trained ``dataset`` with (aliases such as cifar10-valid ok)."""
-    name = _DATASET_ALIASES.get(str(dataset).lower(), dataset)
-    if name not in NUM_CLASSES:
-        raise ValueError(f"NB201 dataset must be one of {sorted(NUM_CLASSES)}, got {dataset!r}")
-    return NUM_CLASSES[name]
+    return NUM_CLASSES[NB201Space.dataset(dataset)]
 
 
 # ------------------------------------------------------------------ network
@@ -249,6 +244,11 @@ class NB201Space(SearchSpace):
     """
 
     datasets = tuple(NUM_CLASSES)
+    aliases = ("nasbench201", "nas-bench-201", "nas_bench_201", "nats_tss", "nats-tss")
+    naslib_name = "nasbench201"
+    paper_mu_sigma = (1.5, 1.5)
+    label = "NB201"
+    dataset_aliases = {"cifar10-valid": "cifar10"}  # NB201's own name of its CIFAR-10 split
 
     def __init__(self, crossover_mode: str = "uniform"):
         if crossover_mode not in ("uniform", "node"):
@@ -295,10 +295,8 @@ class NB201Space(SearchSpace):
 
         return param_count(arch, dataset_classes(dataset), C=C, N=N) / check_unit(unit)
 
-    def decode(self, encoding: Any) -> Arch:
-        if isinstance(encoding, str):
-            return self.from_str(encoding)
-        return check_arch(encoding)
+    def decode_value(self, value: Any) -> Arch:
+        return check_arch(integral(value))
 
     def hash(self, arch: Arch) -> str:
         return str(check_arch(arch))

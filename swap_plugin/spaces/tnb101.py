@@ -56,7 +56,7 @@ from typing import Any, Iterator, List, Optional, Sequence, Tuple
 import numpy as np
 import torch.nn as nn
 
-from .base import SearchSpace, register_space, to_plain
+from .base import SearchSpace, integral, register_space, to_plain
 from .tnb101_models import (GAN, STEM_REDUCTION, Discriminator, FeedForwardNet, FFDecoder,
                             GenerativeDecoder, MacroNet, Segmentation, SegmentationDecoder,
                             SiameseDecoder, SiameseNet, skeleton_plan)
@@ -416,10 +416,8 @@ class _TNB101Space(SearchSpace):
 
         return param_count(arch, self.kind, dataset, classes) / check_unit(unit)
 
-    def decode(self, encoding: Any) -> Any:
-        if isinstance(encoding, str):
-            return self.from_str(encoding)
-        return self._check(encoding)
+    def decode_value(self, value: Any) -> Any:
+        return self._check(integral(value))
 
     def encode(self, arch: Any) -> Any:
         return self._check(arch)
@@ -438,6 +436,10 @@ class TNB101MicroSpace(_TNB101Space):
     ``"node"`` (all incoming edges of each cell node from one parent)."""
 
     kind = "micro"
+    aliases = ("transbench101_micro", "tnb101-micro", "transnas_micro", "tnb_micro",
+               "tnb101", "transbench101")  # the last two: shared with macro, so ambiguous
+    naslib_name = "transbench101_micro"
+    label = "TNB-Micro"
 
     def __init__(self, crossover_mode: str = "uniform"):
         if crossover_mode not in ("uniform", "node"):
@@ -494,6 +496,10 @@ class TNB101MacroSpace(_TNB101Space):
     redrawn until valid (falls back to a parent after 100 tries)."""
 
     kind = "macro"
+    aliases = ("transbench101_macro", "tnb101-macro", "transnas_macro", "tnb_macro",
+               "tnb101", "transbench101")  # the last two: shared with micro, so ambiguous
+    naslib_name = "transbench101_macro"
+    label = "TNB-Macro"
 
     def __init__(self, mutation: str = "local"):
         if mutation not in ("local", "naslib"):

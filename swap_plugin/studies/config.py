@@ -15,9 +15,6 @@ from typing import Any, Dict, List, Optional, Union
 
 import yaml
 
-OUR_PROXIES = ("swap", "reg_swap", "reg_swap_auto", "params", "flops", "activation_patterns",
-               "swap_ensemble")
-
 # spaces registered in swap_plugin.spaces that have no study config, on purpose, and why
 NO_STUDY = {
     "darts": "the DARTS search space's studies are nb301 (NB301 accuracy, configs/nb301.yaml) "
@@ -29,6 +26,7 @@ NO_STUDY = {
 class StudyConfig:
     space: str = "nb201"
     dataset: str = "cifar10"           # benchmark dataset / TransNAS task
+    # registered proxies (swap_plugin.proxies) and values stored in the ground truth (zc:<name>)
     proxies: List[str] = field(default_factory=lambda: ["swap", "reg_swap"])
     n: Union[int, str] = 1000          # archs per seed, or "all" (all when the table has fewer)
     seeds: List[int] = field(default_factory=lambda: [0])
@@ -82,6 +80,14 @@ class StudyConfig:
         from ..metric.params import SIZE_UNITS
         from ..metric.regulariser import FORMULAS
 
+        from ..proxies import resolve_name
+
+        if not isinstance(self.proxies, list) or not self.proxies:
+            raise ValueError(f"proxies: give at least one proxy, e.g. [swap, reg_swap], got {self.proxies!r}")
+        self.proxies = [resolve_name(p) for p in self.proxies]  # deprecated bare stored names -> zc:<name>
+        twice = sorted({p for p in self.proxies if self.proxies.count(p) > 1})
+        if twice:
+            raise ValueError(f"proxies {twice} named twice: each proxy's results go to its own folder")
         if self.n != "all" and (not _is_int(self.n) or self.n < 2):
             raise ValueError("n must be an integer >= 2 (a correlation needs two archs) or 'all', "
                              f"got {self.n!r}")
@@ -253,10 +259,13 @@ def study_config(space: str, config: Union[str, Path, None] = None, **overrides)
     ``configs/<space>.yaml`` of this install, with ``overrides`` (None: keep the file's)
     on top. A space without a config is an error, never built-in defaults; those without
     one on purpose (NO_STUDY) say which study to run instead."""
-    from ..spaces import list_spaces
+    from ..spaces import canonical_space, list_spaces
 
-    if space not in list_spaces():
-        raise ValueError(f"unknown space {space!r}; the spaces are {', '.join(list_spaces())}")
+    try:
+        space = canonical_space(space)  # an alias (nasbench201) is the space it names
+    except ValueError as err:
+        raise ValueError(f"unknown space {space!r}; the spaces are {', '.join(list_spaces())}"
+                         + (f" ({err})" if "ambiguous" in str(err) else "")) from None
     if config is not None:
         path = Path(config).expanduser()
         named = _read_yaml(path).get("space")

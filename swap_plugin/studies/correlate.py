@@ -21,7 +21,7 @@ import torch
 
 from ..files import CorruptFileError, atomic_write_json, read_json, settings_diff
 from ..metric.params import SIZE_UNITS
-from .config import OUR_PROXIES, StudyConfig
+from .config import StudyConfig
 from .mu_sigma import resolve_mu_sigma
 from .stats import correlations
 from .store import RecordStore
@@ -38,12 +38,15 @@ def study_inputs(cfg: StudyConfig, seed: int) -> torch.Tensor:
                       size=cfg.input_size)
 
 
-def _init_worker(cfg_dict: dict, seed: int, threads: Optional[int], x: torch.Tensor) -> None:
+def _init_worker(cfg_dict: dict, seed: int, threads: Optional[int], x: torch.Tensor,
+                 plugins: tuple = ()) -> None:
     from ..metric import SwapScorer
+    from ..plugins import load_plugins
     from ..spaces import get_space
 
     if threads:
         torch.set_num_threads(threads)
+    load_plugins(plugins)  # a spawned worker has not loaded the parent's --plugin modules
     cfg = StudyConfig.from_dict(cfg_dict)
     _STATE.update(cfg=cfg, space=get_space(cfg.space), seed=seed,
                   scorer=SwapScorer(x, repeats=cfg.repeats, init=cfg.init, seed=seed,
@@ -51,7 +54,8 @@ def _init_worker(cfg_dict: dict, seed: int, threads: Optional[int], x: torch.Ten
 
 
 def _score_arch(arch) -> dict:
-    """One arch → its record: Ψ, Θ (millions), optional FLOPs and |A|, timings."""
+    """One arch → its record: Ψ, Θ (millions), timings, and the value of every other
+    per-arch proxy the study's proxies need (its seconds in ``proxy_seconds``)."""
     from ..spaces.base import to_plain
 
     cfg, space, scorer = _STATE["cfg"], _STATE["space"], _STATE["scorer"]
@@ -68,17 +72,73 @@ def _score_arch(arch) -> dict:
     rec = {"key": key, "arch": arch, "swap": r.swap, "params": params, "scored_params": scored,
            "units": r.units, "per_repeat": list(r.per_repeat),
            "build_seconds": built - t0, "score_seconds": r.seconds}
-    if "activation_patterns" in cfg.proxies:
-        rec["activation_patterns"] = scorer.activation_patterns(net)
-    if "flops" in cfg.proxies:
-        rec["flops"] = _mflops(net, scorer.inputs[:1])
-    if "swap_ensemble" in cfg.proxies:  # the members beside Ψ', on the same network and batch
-        from ..proxies import ensemble_member_values
+    return _add_values(rec, net, arch, r, _missing(rec, cfg.proxies))
 
+
+def _fill_arch(item) -> dict:
+    """An already scored arch whose record lacks per-arch values the study now needs
+    (a proxy added on resume): its network again (the same seeded weights), the missing
+    values computed and added to the record."""
+    arch, rec = item
+    cfg, space = _STATE["cfg"], _STATE["space"]
+    net = seeded_network(space, arch, cfg.dataset, _STATE["seed"], cfg.build)
+    return _add_values(dict(rec), net, arch, None, _missing(rec, cfg.proxies))
+
+
+# per-arch values every record holds (from the SWAP scorer), whatever the proxies
+_CORE = ("swap", "params")
+
+
+def _missing(rec: dict, proxies) -> List[str]:
+    """The per-arch proxies that ``proxies`` need and ``rec`` lacks."""
+    from ..proxies import per_arch_names
+
+    return [n for n in per_arch_names(proxies) if n not in _CORE and record_value(rec, n, None) is None]
+
+
+def _add_values(rec: dict, net, arch, result, names: List[str]) -> dict:
+    """``rec`` with each proxy of ``names`` computed on ``net`` with the study's scorer and
+    batch (in registry order: the order the proxies were always computed in)."""
+    from ..proxies import get_proxy
+
+    cfg, scorer = _STATE["cfg"], _STATE["scorer"]
+    seconds = dict(rec.get("proxy_seconds", {}))
+    for name in names:
         t = time.perf_counter()
-        rec["members"] = ensemble_member_values(net, scorer.inputs)
-        rec["ensemble_seconds"] = time.perf_counter() - t
+        ctx = dict(scorer=scorer, dataset=cfg.dataset, space=cfg.space, arch=arch)
+        if result is not None:
+            ctx["score"] = result
+        rec[name] = get_proxy(name)(net, scorer.inputs, **ctx)
+        seconds[name] = time.perf_counter() - t
+    if seconds:
+        rec["proxy_seconds"] = seconds
     return rec
+
+
+_RAISE = object()
+
+
+def record_value(rec: dict, name: str, default=_RAISE):
+    """The per-arch value of proxy ``name`` in a record (records written before the
+    registry kept the ensemble's members under ``members``); ``default`` when the record
+    has none, or a KeyError naming the proxy when no default is given."""
+    if name in rec:
+        return rec[name]
+    if name in rec.get("members", {}):
+        return rec["members"][name]
+    if default is _RAISE:
+        raise KeyError(f"record of arch {rec.get('key')} has no value of proxy {name!r}")
+    return default
+
+
+def record_seconds(rec: dict, names) -> float:
+    """Seconds a record spent on the per-arch values ``names`` beyond Ψ and Θ (older
+    records: ``ensemble_seconds`` for the ensemble's members together)."""
+    secs = rec.get("proxy_seconds", {})
+    total = sum(secs.get(n, 0.0) for n in names)
+    if any(n not in secs and n in rec.get("members", {}) for n in names):
+        total += rec.get("ensemble_seconds", 0.0)
+    return total
 
 
 def seeded_network(space, arch, dataset: str, seed: int, build: Optional[dict] = None) -> torch.nn.Module:
@@ -109,14 +169,6 @@ def arch_seed(seed: int, key: str) -> int:
 def _from_m(unit: str) -> float:
     """Multiply millions by this to get ``unit``."""
     return SIZE_UNITS["M"] / SIZE_UNITS[unit]
-
-
-def _mflops(net: torch.nn.Module, x: torch.Tensor) -> float:
-    from torch.utils.flop_counter import FlopCounterMode
-
-    with torch.no_grad(), FlopCounterMode(display=False) as fc:
-        net.eval()(x)
-    return fc.get_total_flops() / 1e6
 
 
 def sample_archs(gt, dataset: str, n, seed: int) -> list:
@@ -154,28 +206,38 @@ def score_seed(cfg: StudyConfig, seed: int, archs: list, progress: bool = True) 
     x = study_inputs(cfg, seed)
     store = RecordStore(base / f"records_seed{seed}.jsonl")
     _check_resume_key(base / f"records_seed{seed}.key.json", cfg, store)
-    todo, seen = [], set()
+    todo, fill, seen = [], [], set()
     for a in archs:
         k = space.hash(a)
-        if k not in store and k not in seen:
+        if k in seen:
+            continue
+        seen.add(k)
+        if k not in store:
             todo.append(a)
-            seen.add(k)
-    bar = tqdm(total=len(archs), initial=len(archs) - len(todo), disable=not progress,
+        elif _missing(store.get(k), cfg.proxies):
+            fill.append((a, store.get(k)))
+    bar = tqdm(total=len(archs), initial=len(archs) - len(todo) - len(fill), disable=not progress,
                desc=f"{cfg.space}/{cfg.dataset} seed {seed}", unit="arch", dynamic_ncols=True)
+    jobs = [(_fill_arch, fill), (_score_arch, todo)]
     if cfg.workers == 1:
         _init_worker(cfg.as_dict(), seed, None, x)
-        for a in todo:
-            store.append(_score_arch(a))
-            bar.update()
+        for fn, items in jobs:
+            for item in items:
+                store.append(fn(item))
+                bar.update()
     else:
         import multiprocessing as mp
 
+        from ..plugins import loaded
+
         ctx = mp.get_context("spawn" if cfg.device.startswith("cuda") else "fork")
         threads = max(1, (os.cpu_count() or 1) // cfg.workers)
-        with ctx.Pool(cfg.workers, initializer=_init_worker, initargs=(cfg.as_dict(), seed, threads, x)) as pool:
-            for rec in pool.imap_unordered(_score_arch, todo, chunksize=4):
-                store.append(rec)
-                bar.update()
+        with ctx.Pool(cfg.workers, initializer=_init_worker,
+                      initargs=(cfg.as_dict(), seed, threads, x, tuple(loaded()))) as pool:
+            for fn, items in jobs:
+                for rec in pool.imap_unordered(fn, items, chunksize=4):
+                    store.append(rec)
+                    bar.update()
     bar.close()
     return store
 
@@ -213,6 +275,8 @@ def run_study(cfg: StudyConfig, progress: bool = True) -> Dict[str, Dict[int, di
     from ..benchmarks import get_ground_truth
     from ..spaces import get_space
 
+    from ..proxies import get_proxy, is_stored, per_arch_names
+
     gt = get_ground_truth(cfg.space, cfg.dataset, source=cfg.gt_source)
     space = get_space(cfg.space)
     cfg = with_benchmark_input(cfg, space)
@@ -221,7 +285,7 @@ def run_study(cfg: StudyConfig, progress: bool = True) -> Dict[str, Dict[int, di
                       "rank worse than reg_swap alone (on NB101 and NB301 they do)",
                       stacklevel=2)
     summary: Dict[str, Dict[int, dict]] = {p: {} for p in cfg.proxies}
-    _check_baselines(gt, cfg)  # fail before minutes of scoring, not after
+    _check_proxies(gt, cfg)  # fail before minutes of scoring, not after
     for seed in cfg.seeds:
         archs = sample_archs(gt, cfg.dataset, cfg.n, seed)
         store = score_seed(cfg, seed, archs, progress)
@@ -235,13 +299,15 @@ def run_study(cfg: StudyConfig, progress: bool = True) -> Dict[str, Dict[int, di
             # a baseline file may lack a value for an arch: correlate on the archs it has
             keep = [i for i, v in enumerate(pred) if v is not None]
             res = correlations([y[i] for i in keep], [pred[i] for i in keep])
-            res["query_time"] = float(np.mean([r["build_seconds"] + r["score_seconds"]
-                                               + (r["ensemble_seconds"] if proxy == "swap_ensemble" else 0)
-                                               for r in recs])) if proxy in OUR_PROXIES else None
+            extra = [n for n in per_arch_names([proxy]) if n not in _CORE]
+            res["query_time"] = None if is_stored(proxy) else float(np.mean(
+                [r["build_seconds"] + r["score_seconds"] + record_seconds(r, extra) for r in recs]))
             res["n"] = len(keep)
             res["n_missing"] = len(archs) - len(keep)
             conf = {**cfg.as_dict(), "search_space": cfg.space, "predictor": proxy, "seed": seed,
-                    "test_size": len(archs), "mu_used": mu, "sigma_used": sigma}
+                    "test_size": len(archs), "mu_used": mu, "sigma_used": sigma,
+                    # computed by this package, or read from the ground-truth file (zc:<name>)
+                    "values_from": "ground truth file" if is_stored(proxy) else get_proxy(proxy).module}
             if proxy == "swap_ensemble":  # what the name stood for when this was scored
                 conf["ensemble_members"] = cfg.scoring_key()["ensemble_members"]
             write_scores(study_dir(cfg) / proxy / str(seed) / "scores.json", conf, res)
@@ -260,6 +326,11 @@ def write_scores(path: Path, conf: dict, res: dict) -> None:
         except (ValueError, IndexError, KeyError, UnicodeDecodeError):
             old_conf = None
         if isinstance(old_conf, dict):
+            if "values_from" not in old_conf and "values_from" in conf:  # written before the registry
+                from ..proxies import is_stored, name_in_file
+
+                stored = is_stored(name_in_file(old_conf, str(old_conf.get("predictor"))))
+                old_conf = {**old_conf, "values_from": "ground truth file" if stored else conf["values_from"]}
             skip = {"out", "workers", "device", "seeds", "proxies"}  # no effect on this file's numbers
             diff = settings_diff({k: v for k, v in old_conf.items() if k not in skip},
                                  {k: v for k, v in conf.items() if k not in skip})
@@ -270,31 +341,40 @@ def write_scores(path: Path, conf: dict, res: dict) -> None:
 
 
 def proxy_values(proxy: str, recs: List[dict], archs: list, gt, cfg: StudyConfig, mu, sigma) -> list:
-    from ..metric import regulariser
+    """The values of ``proxy`` over the sample: a per-arch proxy's from the records, a set
+    proxy's from its ``over_set`` (μ/σ the study's), a stored one (``zc:<name>``) from the
+    ground-truth file (None where the file leaves it empty)."""
+    from ..proxies import get_proxy, is_stored, stored_key
 
-    if proxy == "reg_swap_auto":  # the automatic μ/σ rule, whatever the config says
-        mu, sigma = resolve_mu_sigma("auto", "auto", cfg.space,
-                                     [r["params"] * _from_m(cfg.size_unit) for r in recs],
-                                     cfg.mu_quantile, cfg.size_unit)
-        proxy = "reg_swap"
-    if proxy == "reg_swap":
-        return [r["swap"] * regulariser(r["params"] * _from_m(cfg.size_unit), mu, sigma, cfg.formula)
-                for r in recs]
-    if proxy == "swap_ensemble":  # log-ranks within this sample: Ψ' with the study's μ/σ, + members
-        from ..proxies import ENSEMBLE_MEMBERS, log_rank_ensemble
+    if is_stored(proxy):  # an NB-Suite-Zero baseline
+        return [gt.proxy(a, cfg.dataset, stored_key(proxy), missing=None) for a in archs]
+    ctx = dict(mu=mu, sigma=sigma, formula=cfg.formula, size_unit=cfg.size_unit, mu_quantile=cfg.mu_quantile,
+               space=cfg.space, dataset=cfg.dataset)
 
-        reg = proxy_values("reg_swap", recs, archs, gt, cfg, mu, sigma)
-        return list(log_rank_ensemble({m: reg if m == "reg_swap" else [r["members"][m] for r in recs]
-                                       for m in ENSEMBLE_MEMBERS}))
-    if proxy in OUR_PROXIES:
-        return [r[proxy] for r in recs]
-    return [gt.proxy(a, cfg.dataset, proxy, missing=None) for a in archs]  # an NB-Suite-Zero baseline
+    def values(name: str) -> list:
+        p = get_proxy(name)
+        if p.per_arch:
+            return [record_value(r, name) for r in recs]
+        return list(p.over_set({n: values(n) for n in p.needs}, **ctx))
+
+    return values(proxy)
 
 
-def _check_baselines(gt, cfg: StudyConfig) -> None:
-    """Raise now if a requested NB-Suite-Zero baseline is not stored in the ground truth
-    (an entry left empty for this arch is fine)."""
+def _check_proxies(gt, cfg: StudyConfig) -> None:
+    """Raise now if a requested proxy cannot run in a study (it needs labels), or a stored
+    one is not in the ground truth (an entry left empty for this arch is fine)."""
+    from ..benchmarks import UnknownMetricError
+    from ..proxies import get_proxy, is_stored, list_proxies, per_arch_names, stored_key
+
+    for name in per_arch_names(cfg.proxies):
+        if get_proxy(name).needs_labels:
+            raise ValueError(f"proxy {name!r} needs the labels of the input batch, and a study scores on "
+                             "unlabelled images; run it through NASLib (swap-nas naslib zc) instead")
     first = gt.archs(cfg.dataset)[0]
     for proxy in cfg.proxies:
-        if proxy not in OUR_PROXIES:
-            gt.proxy(first, cfg.dataset, proxy, missing=None)
+        if is_stored(proxy):
+            try:
+                gt.proxy(first, cfg.dataset, stored_key(proxy), missing=None)
+            except UnknownMetricError as err:
+                raise UnknownMetricError(f"{err}; proxies this package computes: {', '.join(list_proxies())}") \
+                    from None

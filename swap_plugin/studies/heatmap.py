@@ -22,31 +22,13 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 import numpy as np
 import pandas as pd
 
+from ..proxies import name_in_file
+
 # ---------------------------------------------------------------- names and order
 
-SPACE_ALIASES = {
-    "nb101": "nb101", "nasbench101": "nb101", "nas-bench-101": "nb101", "nas_bench_101": "nb101",
-    "nb201": "nb201", "nasbench201": "nb201", "nas-bench-201": "nb201", "nas_bench_201": "nb201",
-    "nb301": "nb301", "nasbench301": "nb301", "nas-bench-301": "nb301", "nas_bench_301": "nb301",
-    "darts": "nb301",
-    "tnb101_micro": "tnb101_micro", "transbench101_micro": "tnb101_micro",
-    "transnas_micro": "tnb101_micro", "tnb_micro": "tnb101_micro",
-    "tnb101_macro": "tnb101_macro", "transbench101_macro": "tnb101_macro",
-    "transnas_macro": "tnb101_macro", "tnb_macro": "tnb101_macro",
-}
+# Space and dataset names are the registries' (swap_plugin.spaces, swap_plugin.data); the
+# order of the columns and the dataset labels are this figure's (the paper's Fig. 4).
 SPACE_ORDER = ("nb101", "nb201", "nb301", "tnb101_micro", "tnb101_macro")
-SPACE_LABELS = {"nb101": "NB101", "nb201": "NB201", "nb301": "NB301",
-                "tnb101_micro": "TNB-Micro", "tnb101_macro": "TNB-Macro"}
-
-DATASET_ALIASES = {
-    "cifar10": "cifar10", "cifar-10": "cifar10", "c10": "cifar10",
-    "cifar100": "cifar100", "cifar-100": "cifar100", "c100": "cifar100",
-    "imagenet16-120": "ImageNet16-120", "imagenet16_120": "ImageNet16-120",
-    "imagenet16": "ImageNet16-120", "in16": "ImageNet16-120", "imagenet": "ImageNet16-120",
-    "class_scene": "class_scene", "class_object": "class_object", "jigsaw": "jigsaw",
-    "room_layout": "room_layout", "segmentsemantic": "segmentsemantic", "normal": "normal",
-    "autoencoder": "autoencoder",
-}
 DATASET_ORDER = ("cifar10", "cifar100", "ImageNet16-120", "class_scene", "class_object",
                  "jigsaw", "room_layout", "segmentsemantic", "normal", "autoencoder")
 DATASET_LABELS = {"cifar10": "C10", "cifar100": "C100", "ImageNet16-120": "IN16",
@@ -54,19 +36,37 @@ DATASET_LABELS = {"cifar10": "C10", "cifar100": "C100", "ImageNet16-120": "IN16"
                   "room_layout": "Layout", "segmentsemantic": "Segm.", "normal": "Normal",
                   "autoencoder": "Autoenc."}
 
-OURS = ("swap", "reg_swap")  # rows drawn bold: these and their variants (reg_swap_auto, ...)
-
 
 def canon_space(name: str) -> str:
-    return SPACE_ALIASES.get(str(name).lower(), str(name))
+    """The registered space of a name in a results file (NASLib's names included: its
+    ``darts`` is NB301); a name no space has is kept as it is."""
+    from ..spaces import space_for_naslib
+
+    return space_for_naslib(str(name)) or str(name)
 
 
-def canon_dataset(name: str) -> str:
-    return DATASET_ALIASES.get(str(name).lower(), str(name))
+def canon_dataset(name: str, space: Optional[str] = None) -> str:
+    """The canonical dataset name (``swap_plugin.data.canonical_dataset``); in a file of a
+    registered space, ``imagenet`` means that space's ImageNet (NB201: ImageNet16-120)."""
+    from ..data import canonical_dataset
+    from ..spaces import list_spaces, space_class
+
+    among = space_class(space).datasets if space in list_spaces() else None
+    return canonical_dataset(name, among=among, strict=False)
+
+
+def space_label(space: str) -> str:
+    from ..spaces import list_spaces, space_class
+
+    return space_class(space).label if space in list_spaces() else space
 
 
 def is_ours(proxy: str) -> bool:
-    return any(proxy == o or proxy.startswith(o + "_") for o in OURS)
+    """Drawn bold: the paper's proxies (registry family ``swap``) and their variants
+    (``reg_swap_mu1``, ...)."""
+    from ..proxies import list_proxies
+
+    return any(proxy == o or proxy.startswith(o + "_") for o in list_proxies(family="swap"))
 
 
 # ---------------------------------------------------------------- collect
@@ -160,6 +160,8 @@ def collect(roots: Sequence[str], proxies: Optional[Iterable[str]] = None) -> Li
                 continue
             guess = _from_path(path, base)
             proxy = conf.get("predictor") or guess.get("proxy")
+            if proxy:  # an older study of ours named stored values without zc:
+                proxy = name_in_file(conf, str(proxy))
             space = conf.get("search_space") or conf.get("space") or guess.get("space")
             dataset = conf.get("dataset") or guess.get("dataset")
             seed = _int_or_none(conf.get("seed"))
@@ -171,7 +173,7 @@ def collect(roots: Sequence[str], proxies: Optional[Iterable[str]] = None) -> Li
                 continue
             gt = conf.get("gt_source")
             records.append(Record(
-                proxy=str(proxy), space=canon_space(space), dataset=canon_dataset(dataset),
+                proxy=str(proxy), space=canon_space(space), dataset=canon_dataset(dataset, canon_space(space)),
                 seed=int(seed), spearman=float(np.mean(vals)), n=_n_of(results[0], conf),
                 requested_n=_int_or_none(conf.get("n")), gt_source=None if gt is None else str(gt),
                 root=str(root), path=str(path),
@@ -224,7 +226,7 @@ def column_key(space: str, dataset: str, n=None) -> str:
 
 def column_label(space: str, dataset: str, n=None) -> str:
     """Tick label: ``NB201\\nC10\\nn=725``."""
-    lab = f"{SPACE_LABELS.get(space, space)}\n{DATASET_LABELS.get(dataset, dataset)}"
+    lab = f"{space_label(space)}\n{DATASET_LABELS.get(dataset, dataset)}"
     return lab if n is None or pd.isna(n) else f"{lab}\nn={int(n)}"
 
 
