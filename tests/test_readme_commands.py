@@ -434,3 +434,18 @@ def test_extending_shows_the_toy_plugins_as_they_are():
     blocks = code_blocks((ROOT / "docs" / "extending.md").read_text(encoding="utf-8"), "python")
     for name in ("toy_proxy.py", "toy_space.py"):
         assert (PLUGINS / name).read_text(encoding="utf-8").rstrip() + "\n" in blocks, name
+
+
+def test_reproduce_table_names_each_artefacts_own_command():
+    """Each row of the README's reproduce table runs the program its report says wrote it."""
+    rows = _table_rows(README.read_text(encoding="utf-8"), "Reproduce the paper")
+    checked = 0
+    for artefact, command, files in rows:
+        program = re.match(r"`(swap-nas \w+|python scripts/\w+\.py)", command)
+        stem = re.search(r"\]\(results/(\w+)\.\w+\)", files)
+        assert program, f"README, {artefact}: no command"
+        if stem and (ROOT / "results" / f"{stem[1]}.md").exists():
+            head = "\n".join((ROOT / "results" / f"{stem[1]}.md").read_text(encoding="utf-8").splitlines()[:8])
+            assert program[1].replace("python ", "") in head, f"README, {artefact}: results/{stem[1]}.md was not written by {program[1]}"
+            checked += 1
+    assert checked >= 5
