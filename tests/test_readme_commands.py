@@ -148,24 +148,46 @@ def cli_tables() -> dict:
     return tables
 
 
-def _marked(name: str):
-    return re.compile(rf"(<!-- flags: {re.escape(name)} -->\n)((?:(?!<!--).)*?)(<!-- /flags -->)", re.S)
+def space_table() -> str:
+    """The registered spaces: names, NASLib's name, the paper's μ/σ, datasets or tasks."""
+    from swap_plugin.spaces import list_spaces, space_class
+
+    rows = ["| space | also answers to | NASLib name | paper μ = σ (M) | datasets / tasks |", "|---|---|---|---|---|"]
+    for name in list_spaces():
+        c = space_class(name)
+        mu = f"{c.paper_mu_sigma[0]:g}" if c.paper_mu_sigma else "—"
+        rows.append(f"| `{name}` | {', '.join(c.aliases) or '—'} | {c.naslib_name or '—'} | {mu} | "
+                    f"{', '.join(c.datasets)} |")
+    return "\n".join(rows)
+
+
+def _marked(name: str, kind: str = "flags"):
+    return re.compile(rf"(<!-- {kind}: {re.escape(name)} -->\n)((?:(?!<!--).)*?)(<!-- /{kind} -->)", re.S)
+
+
+def _check_generated(path: Path, kind: str, tables: dict):
+    """``path`` holds each generated table between its markers, as generated today
+    (SWAP_UPDATE_DOCS=1 rewrites them)."""
+    text = path.read_text(encoding="utf-8")
+    if os.environ.get("SWAP_UPDATE_DOCS"):
+        for name, table in tables.items():
+            text = _marked(name, kind).sub(lambda m: m[1] + "\n" + table + "\n\n" + m[3], text)
+        path.write_text(text, encoding="utf-8")
+    for name, table in tables.items():
+        m = _marked(name, kind).search(text)
+        assert m, f"{path.name} has no '<!-- {kind}: {name} -->' table; add the markers"
+        assert m[2] == "\n" + table + "\n\n", f"{path.name}: the {kind} of {name!r} changed; rerun with SWAP_UPDATE_DOCS=1"
+    assert set(re.findall(rf"<!-- {kind}: (.*?) -->", text)) == set(tables)
 
 
 def test_cli_doc_flag_tables_are_the_parsers():
-    """docs/cli.md holds one generated table per command, equal to what the parser says
-    today (SWAP_UPDATE_DOCS=1 rewrites them)."""
-    text = CLI_DOC.read_text(encoding="utf-8")
-    tables = cli_tables()
-    if os.environ.get("SWAP_UPDATE_DOCS"):
-        for name, table in tables.items():
-            text = _marked(name).sub(lambda m: m[1] + "\n" + table + "\n\n" + m[3], text)
-        CLI_DOC.write_text(text, encoding="utf-8")
-    for name, table in tables.items():
-        m = _marked(name).search(text)
-        assert m, f"docs/cli.md has no '<!-- flags: {name} -->' table; add the markers"
-        assert m[2] == "\n" + table + "\n\n", f"docs/cli.md: the flags of {name!r} changed; rerun with SWAP_UPDATE_DOCS=1"
-    assert set(re.findall(r"<!-- flags: (.*?) -->", text)) == set(tables)
+    """docs/cli.md holds one generated table per command, equal to what the parser says."""
+    _check_generated(CLI_DOC, "flags", cli_tables())
+
+
+def test_spaces_doc_names_the_registered_spaces():
+    """docs/spaces.md's table of names is the space registry's."""
+    _check_generated(ROOT / "docs" / "spaces.md", "table", {"spaces": space_table()})
 
 
 # ---- links ---------------------------------------------------------------------------------
