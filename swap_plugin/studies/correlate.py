@@ -153,8 +153,8 @@ def score_seed(cfg: StudyConfig, seed: int, archs: list, progress: bool = True) 
     # the batch is loaded here, not in the workers: a pool whose initializer raises
     # respawns workers forever instead of failing
     x = study_inputs(cfg, seed)
-    store = RecordStore(tree.records_path(base, seed))
-    _check_resume_key(tree.key_path(base, seed), cfg, store)
+    store = RecordStore(base / f"records_seed{seed}.jsonl")
+    _check_resume_key(base / f"records_seed{seed}.key.json", cfg, store)
     todo, seen = [], set()
     for a in archs:
         k = space.hash(a)
@@ -245,7 +245,7 @@ def run_study(cfg: StudyConfig, progress: bool = True) -> Dict[str, Dict[int, di
                     "test_size": len(archs), "mu_used": mu, "sigma_used": sigma}
             if proxy == "swap_ensemble":  # what the name stood for when this was scored
                 conf["ensemble_members"] = cfg.scoring_key()["ensemble_members"]
-            write_scores(tree.scores_path(study_dir(cfg), proxy, seed), conf, res)
+            write_scores(study_dir(cfg) / proxy / str(seed) / "scores.json", conf, res)
             summary[proxy][seed] = {k: v for k, v in res.items() if not k.startswith("full_")}
             summary[proxy][seed].update(mu=mu, sigma=sigma)
     return summary
