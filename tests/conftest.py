@@ -67,3 +67,14 @@ def no_data_env(tmp_path_factory):
     env["PYTHONPATH"] = str(root)
     assert not (root.parent / "shared").exists() and not (root / "shared").exists()
     return root, env
+
+
+@pytest.fixture(scope="session")
+def script_main():
+    """``script_main(name)``: the ``main`` of ``scripts/<name>.py``, run from its file as
+    Python runs a script (runpy; sys.path is not touched, the package is this checkout's)."""
+    import runpy
+    from pathlib import Path
+
+    scripts = Path(__file__).resolve().parents[1] / "scripts"
+    return lambda name: runpy.run_path(str(scripts / f"{name}.py"), run_name=f"scripts.{name}")["main"]

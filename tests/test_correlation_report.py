@@ -1,22 +1,10 @@
 """The correlation table (swap_plugin.studies.correlation_report, scripts/correlation_report.py
 and scripts/run_correlations.py): the report names a command that rewrites it."""
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 from swap_plugin.studies import correlation_report
-
-ROOT = Path(__file__).resolve().parents[1]
-ENV = {**os.environ, "PYTHONPATH": str(ROOT)}  # the scripts run this checkout's package
-
-
-def script(name, *argv, cwd=None):
-    return subprocess.run([sys.executable, str(ROOT / "scripts" / f"{name}.py"), *map(str, argv)],
-                          capture_output=True, text=True, env=ENV, cwd=cwd)
 
 
 def _tree(root, rhos):
@@ -27,13 +15,12 @@ def _tree(root, rhos):
                                  {"spearman": rho, "query_time": 0.1, "n": 1000}]))
 
 
-def test_written_by_line_reproduces_the_report_with_its_command_file(tmp_path, monkeypatch):
+def test_written_by_line_reproduces_the_report_with_its_command_file(tmp_path, monkeypatch, script_main):
     monkeypatch.chdir(tmp_path)
     _tree(tmp_path / "runs", [0.8, 0.9])
     (tmp_path / "cmds.txt").write_text("swap-nas correlate --space nb201 --out runs\n")
     out = tmp_path / "r.md"
-    p = script("correlation_report", "--runs", "runs", "--out", out, "--command-file", "cmds.txt", cwd=tmp_path)
-    assert p.returncode == 0, p.stderr
+    script_main("correlation_report")(["--runs", "runs", "--out", str(out), "--command-file", "cmds.txt"])
     text = out.read_text()
     assert f"Written by `python scripts/correlation_report.py --runs runs --out {out} --command-file cmds.txt`" in text
     assert "```\nswap-nas correlate --space nb201 --out runs\n```" in text
@@ -47,18 +34,18 @@ def test_written_by_line_reproduces_the_report_with_its_command_file(tmp_path, m
     assert "AZ-NAS reports 0.913 / 0.900 / 0.886 on the full NB201 space." in text
 
 
-def test_command_and_command_file_exclude_each_other(tmp_path):
-    p = script("correlation_report", "--runs", tmp_path, "--command", "x", "--command-file", "y")
-    assert p.returncode == 2 and "not both" in p.stderr
+def test_command_and_command_file_exclude_each_other(tmp_path, script_main, capsys):
+    with pytest.raises(SystemExit) as end:
+        script_main("correlation_report")(["--runs", str(tmp_path), "--command", "x", "--command-file", "y"])
+    assert end.value.code == 2 and "not both" in capsys.readouterr().err
 
 
 @pytest.mark.needs_data
-def test_run_correlations_writes_a_report_that_names_both_commands(tmp_path):
+def test_run_correlations_writes_a_report_that_names_both_commands(tmp_path, script_main):
     out, md = tmp_path / "runs", tmp_path / "report.md"
     argv = ["--tasks", "nb201:cifar10", "--seeds", "0", "--n", "6", "--workers", "1",
             "--proxies", "swap", "params", "--out", str(out), "--report", str(md)]
-    p = script("run_correlations", *argv)
-    assert p.returncode == 0, p.stderr
+    script_main("run_correlations")(argv)
     text = md.read_text()
     run_cmd = "python scripts/run_correlations.py " + " ".join(argv)
     assert f"```\n{run_cmd}\n```" in text

@@ -128,23 +128,22 @@ def test_embedded_images_are_64_class_balanced_cifar10_test_images_under_1mb():
 
 
 @pytest.mark.needs_data
-def test_make_default_images_rewrites_identical_bytes_from_its_source(tmp_path):
+def test_make_default_images_rewrites_identical_bytes_from_its_source(tmp_path, script_main, capsys):
     """The shipped file is exactly what scripts/make_default_images.py writes from the
     source its note names (the first 64 rows of the 1,000-image JPEG set)."""
     from swap_plugin.paths import data_file
 
     src = data_file("images", "cifar10_test_1000_jpeg.npz")
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}  # this checkout's package, installed or not
-    subprocess.run([sys.executable, str(ROOT / "scripts" / "make_default_images.py"), "--source", str(src),
-                    "--out", str(tmp_path)], check=True, capture_output=True, env=env)
+    make = script_main("make_default_images")
+    assert make(["--source", str(src), "--out", str(tmp_path)]) == 0
     for name in ("cifar10_test_64.npz", "README.txt"):
         assert (tmp_path / name).read_bytes() == (C10.parent / name).read_bytes(), name
     with np.load(src) as z:
         assert np.array_equal(np.load(C10)["images"], z["images"][:64])
     # a second run leaves the files as they are and says so
-    r = subprocess.run([sys.executable, str(ROOT / "scripts" / "make_default_images.py"), "--source", str(src),
-                        "--out", str(tmp_path)], check=True, capture_output=True, text=True, env=env)
-    assert r.stdout.count("unchanged") == 2
+    capsys.readouterr()
+    assert make(["--source", str(src), "--out", str(tmp_path)]) == 0
+    assert capsys.readouterr().out.count("unchanged") == 2
 
 
 def test_make_default_images_reads_the_official_release_and_balances_classes(tmp_path):

@@ -1,8 +1,5 @@
 """swap_plugin.tools.rebuild (scripts/rebuild_all.py): the plan is read back from the
 artefacts' own files, runs first and each once, and it runs in order."""
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -58,11 +55,10 @@ def test_run_executes_in_order_and_writes_a_missing_command_file(tmp_path):
     assert rebuild.run(res, tmp_path, only=["ablation_table3", "correlation"], echo=lambda s: None) == 3
 
 
-def test_the_committed_results_name_their_commands():
+def test_the_committed_results_name_their_commands(script_main, capsys):
     """Every paper artefact in results/ names the command that rebuilds it."""
     runs, reports = rebuild.plan(ROOT / "results")
     assert {a.name for a, _ in reports} == set(rebuild.PAPER) & set(rebuild.artefacts(ROOT / "results"))
     assert all(c.startswith(("python scripts/", "swap-nas ")) for c in runs + [c for _, c in reports])
-    p = subprocess.run([sys.executable, str(ROOT / "scripts" / "rebuild_all.py"), "--dry-run", "--skip-runs"],
-                       capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
-    assert p.returncode == 0 and p.stdout.splitlines()[1::2] == [c for _, c in reports]
+    assert script_main("rebuild_all")(["--dry-run", "--skip-runs"]) == 0
+    assert capsys.readouterr().out.splitlines()[1::2] == [c for _, c in reports]

@@ -2,9 +2,6 @@
 real CLI in a subprocess (no mocks), must end as a clear error or a recovery with nothing
 lost or overwritten; and the harness's own rules on hand-made inputs."""
 import json
-import os
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -77,13 +74,12 @@ def test_mangle_middle_keeps_the_other_lines(tmp_path):
     assert len(lines) == 5 and lines[2] == b'{"key": 2}' + bad and lines[1] == b'{"key": 1}' and lines[3] == b'{"key": 3}'
 
 
-def test_report_is_not_written_over_a_file_the_script_did_not_write(tmp_path):
+def test_report_is_not_written_over_a_file_the_script_did_not_write(tmp_path, script_main, capsys):
     mine = tmp_path / "notes.md"
     mine.write_text("# my notes\n")
-    script = [sys.executable, str(rel.REPO / "scripts" / "reliability.py")]
-    env = {**os.environ, "PYTHONPATH": str(rel.REPO)}  # this checkout's package, installed or not
     for argv, why in (([str(mine), "flag-seeds-abc"], "was not written by this script"),
                       ([str(tmp_path / "r.md"), "no-such-case"], "matches no case")):
-        p = subprocess.run(script + ["--out", argv[0], "--cases", argv[1]], capture_output=True, text=True, env=env)
-        assert p.returncode == 2 and why in p.stderr, p.stderr
+        with pytest.raises(SystemExit) as end:
+            script_main("reliability")(["--out", argv[0], "--cases", argv[1]])
+        assert end.value.code == 2 and why in capsys.readouterr().err
     assert mine.read_text() == "# my notes\n" and not (tmp_path / "r.md").exists()

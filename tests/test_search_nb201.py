@@ -113,21 +113,19 @@ def test_search_end_to_end_with_real_scores_and_resume(gt, tmp_path):
     assert out.with_suffix(".json").read_bytes() == before
 
 
-def test_script_passes_every_flag_to_the_search(tmp_path):
+def test_script_passes_every_flag_to_the_search(tmp_path, script_main, capsys):
     """scripts/search_nb201.py: its flags are NB201Search's fields, and bad ones are usage errors."""
     import dataclasses
-    import os
-    import subprocess
-    import sys
 
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    script = [sys.executable, str(ROOT / "scripts" / "search_nb201.py")]
-    p = subprocess.run(script + ["--help"], capture_output=True, text=True, env=env)
+    main = script_main("search_nb201")
+    with pytest.raises(SystemExit) as end:
+        main(["--help"])
     flags = {"--" + f.name.replace("_", "-") for f in dataclasses.fields(nb201.NB201Search)}
-    assert p.returncode == 0 and all(f in p.stdout for f in flags), p.stdout
-    p = subprocess.run(script + ["--fitness", "ensemble", "--reference", "1", "--out", str(tmp_path / "x.md")],
-                       capture_output=True, text=True, env=env)
-    assert p.returncode == 2 and "--reference must be at least 2 archs" in p.stderr
+    out = capsys.readouterr().out
+    assert end.value.code == 0 and all(f in out for f in flags), out
+    with pytest.raises(SystemExit) as end:
+        main(["--fitness", "ensemble", "--reference", "1", "--out", str(tmp_path / "x.md")])
+    assert end.value.code == 2 and "--reference must be at least 2 archs" in capsys.readouterr().err
     assert not list(tmp_path.iterdir())
 
 

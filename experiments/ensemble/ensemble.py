@@ -48,6 +48,7 @@ from swap_plugin.proxies import ENSEMBLE_MEMBERS, PROXIES, log_rank_ensemble
 from swap_plugin.proxies.az_nas import expressivity_profile, progressivity_of
 from swap_plugin.spaces import get_space
 from swap_plugin.studies import PAPER_PRESETS_M, RecordStore, StudyConfig, config_path, parse_seeds, sample_archs
+from swap_plugin.studies import paper_reference
 from swap_plugin.studies.correlate import record_value, seeded_network, study_inputs
 from swap_plugin.studies.report import (OutputExistsError, atomic_write_text, read_json_file, report_head,
                                         write_report)
@@ -58,7 +59,7 @@ STORED = ("synflow", "nwot", "jacov", "snip", "grad_norm", "epe_nas", "fisher", 
           "params")
 COMPUTED = ("expressivity", "progressivity")  # candidates only this project computes
 BEFORE = ("reg_swap", "synflow", "jacov")  # the members before progressivity was a candidate
-AZ_NAS = {"cifar10": 0.913, "cifar100": 0.900, "ImageNet16-120": 0.886}
+AZ_NAS = paper_reference.anchor("az_nas")["nb201_spearman"]  # its full-space ρ per dataset
 STUDY = StudyConfig.from_yaml(config_path("nb201"))  # its samples, S and n are the ones tested
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 import argparse
 import json
 import textwrap
-from pathlib import Path
 
 from . import argtypes as at
 
@@ -89,11 +88,12 @@ def run(args) -> int:
     for proxy, per_seed in summary.items():
         vals = [per_seed[s]["spearman"] for s in cfg.seeds]
         print(f"{proxy:<22}" + "".join(f"{v:>12.4f}" for v in vals) + f"{sum(vals) / len(vals):>10.4f}")
-    print(f"scores.json tree: {Path(cfg.out) / 'correlation' / cfg.space / cfg.dataset}")
     from ..files import atomic_write_text
+    from ..studies import tree
 
-    atomic_write_text(Path(cfg.out) / "correlation" / cfg.space / cfg.dataset / "summary.json",
-                      json.dumps(summary, indent=1, default=str))
+    study = tree.study_path(cfg.out, cfg.space, cfg.dataset)
+    print(f"scores.json tree: {study}")
+    atomic_write_text(tree.summary_path(study), json.dumps(summary, indent=1, default=str))
     return 0
 
 

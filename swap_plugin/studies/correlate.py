@@ -24,6 +24,7 @@ from ..metric.params import SIZE_UNITS
 from .config import StudyConfig
 from .mu_sigma import resolve_mu_sigma
 from .stats import correlations
+from . import tree
 from .store import RecordStore
 
 # per-process state of a scoring worker (built once, reused for every arch)
@@ -190,7 +191,7 @@ def with_benchmark_input(cfg: StudyConfig, space) -> StudyConfig:
 
 
 def study_dir(cfg: StudyConfig) -> Path:
-    return Path(cfg.out) / "correlation" / cfg.space / cfg.dataset
+    return tree.study_path(cfg.out, cfg.space, cfg.dataset)
 
 
 def score_seed(cfg: StudyConfig, seed: int, archs: list, progress: bool = True) -> RecordStore:
