@@ -112,6 +112,7 @@ def _load_file(path: Path, spec: str, origin: str) -> ModuleType:
     if module_spec is None or module_spec.loader is None:
         raise PluginError(f"{origin} {spec!r}: cannot load it as a Python module")
     module = importlib.util.module_from_spec(module_spec)
+    module.__swap_plugin_file__ = str(path)  # what registries record as its origin
     sys.modules[name] = module
     try:
         module_spec.loader.exec_module(module)

@@ -36,6 +36,7 @@ stored value and one this package computes never share a name.
 from __future__ import annotations
 
 import inspect
+import sys
 import warnings
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -63,7 +64,7 @@ class Proxy:
     higher_is_better: bool = True
     family: str = ""                               # "swap": this paper's proxies (drawn bold)
     description: str = ""
-    module: str = field(default="", compare=False)
+    module: str = field(default="", compare=False)  # where it is defined: module, or plugin file
 
     @property
     def per_arch(self) -> bool:
@@ -138,6 +139,7 @@ def _add(name, compute, over_set, needs, needs_labels, needs_blocks, higher_is_b
         raise ValueError(f"proxy {name!r}: a set proxy gives over_set and the names it reads (needs=); "
                          "a per-network proxy gives neither")
     module = getattr(source, "__module__", "?")
+    module = getattr(sys.modules.get(module), "__swap_plugin_file__", module)  # a plugin file: its path
     if name in _PROXIES:
         raise ValueError(f"proxy {name!r} is registered twice ({_PROXIES[name].module} and {module}): "
                          "pick another name")
