@@ -42,6 +42,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
+from ..plugins import load_env_plugins
+
 #: prefix of a value read from the ground-truth file instead of computed
 STORED_PREFIX = "zc:"
 
@@ -150,8 +152,6 @@ def _add(name, compute, over_set, needs, needs_labels, needs_blocks, higher_is_b
 
 
 def _registry() -> Dict[str, Proxy]:
-    from ..plugins import load_env_plugins
-
     load_env_plugins()
     return _PROXIES
 
