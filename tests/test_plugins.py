@@ -177,6 +177,15 @@ def test_naslib_zerocost_runs_a_proxy_from_outside(registries):
     assert got == pytest.approx(get_proxy("toy_l1")(g, x), rel=1e-6)
 
 
+def test_swap_plugins_load_whichever_module_of_the_package_is_imported_first():
+    env = {**os.environ, "SWAP_PLUGINS": f"{TOY_SPACE},{TOY_PROXY}"}
+    code = ("from swap_plugin.benchmarks import get_ground_truth\n"  # its import registers built-in sources
+            "from swap_plugin.proxies import get_proxy\n"
+            "print(len(get_ground_truth('toy', 'cifar10').archs('cifar10')), get_proxy('toy_l1').name)")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env)
+    assert r.returncode == 0 and r.stdout.split() == ["12", "toy_l1"], r.stderr
+
+
 def test_plugin_errors_name_the_plugin(tmp_path, registries, capsys):
     bad = tmp_path / "broken.py"
     bad.write_text("raise RuntimeError('boom')\n")
