@@ -112,6 +112,7 @@ def _load_file(path: Path, spec: str, origin: str) -> ModuleType:
     if module_spec is None or module_spec.loader is None:
         raise PluginError(f"{origin} {spec!r}: cannot load it as a Python module")
     module = importlib.util.module_from_spec(module_spec)
+    module.__swap_plugin_file__ = str(path)  # what registries record as its origin
     sys.modules[name] = module
     try:
         module_spec.loader.exec_module(module)
@@ -129,9 +130,16 @@ def load_plugins(specs: Iterable[str] = (), origin: str = "--plugin") -> List[Mo
 
 def load_env_plugins() -> List[ModuleType]:
     """Load the ``SWAP_PLUGINS`` plugins (once per process; the registries call this at
-    their first lookup)."""
+    their first lookup). A lookup made while this package is still being imported (module
+    code that registers built-ins) waits: a plugin importing the package then would meet
+    it half made."""
     global _env_done
     if _env_done:
+        return []
+    if not env_specs():
+        _env_done = True
+        return []
+    if _package_importing():
         return []
     _env_done = True
     try:
@@ -139,6 +147,13 @@ def load_env_plugins() -> List[ModuleType]:
     except PluginError:
         _env_done = False  # report it again at the next lookup, not silently never
         raise
+
+
+def _package_importing() -> bool:
+    """Whether a module of this package is being imported now (its code still running)."""
+    top = __name__.split(".")[0]
+    return any(getattr(getattr(m, "__spec__", None), "_initializing", False)
+               for n, m in list(sys.modules.items()) if n == top or n.startswith(top + "."))
 
 
 def loaded() -> List[str]:

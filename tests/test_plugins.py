@@ -7,7 +7,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import numpy as np
 import pytest
 import torch
 from scipy import stats
@@ -64,7 +63,7 @@ def test_a_proxy_from_outside_runs_in_correlate_and_fills_a_resumed_study(tmp_pa
     assert "toy_l1" in capsys.readouterr().out
     base = out / "correlation" / "nb201" / "cifar10"
     conf, res = json.loads((base / "toy_l1" / "0" / "scores.json").read_text())
-    assert conf["predictor"] == "toy_l1" and conf["values_from"].startswith("swap_plugin_user_toy_proxy")
+    assert conf["predictor"] == "toy_l1" and conf["values_from"] == str(TOY_PROXY)
     gt = get_ground_truth("nb201", "cifar10")
     archs = sample_archs(gt, "cifar10", 8, 0)
     space, x = get_space("nb201"), load_batch("cifar10", 4, seed=0, size=8)
@@ -176,6 +175,15 @@ def test_naslib_zerocost_runs_a_proxy_from_outside(registries):
     x = load_batch("cifar10", 8, seed=0)
     got = ZeroCost(method_type="toy_l1").query(g, dataloader=one_batch_loader(x))
     assert got == pytest.approx(get_proxy("toy_l1")(g, x), rel=1e-6)
+
+
+def test_swap_plugins_load_whichever_module_of_the_package_is_imported_first():
+    env = {**os.environ, "SWAP_PLUGINS": f"{TOY_SPACE},{TOY_PROXY}"}
+    code = ("from swap_plugin.benchmarks import get_ground_truth\n"  # its import registers built-in sources
+            "from swap_plugin.proxies import get_proxy\n"
+            "print(len(get_ground_truth('toy', 'cifar10').archs('cifar10')), get_proxy('toy_l1').name)")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env)
+    assert r.returncode == 0 and r.stdout.split() == ["12", "toy_l1"], r.stderr
 
 
 def test_plugin_errors_name_the_plugin(tmp_path, registries, capsys):

@@ -36,10 +36,13 @@ stored value and one this package computes never share a name.
 from __future__ import annotations
 
 import inspect
+import sys
 import warnings
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
+
+from ..plugins import load_env_plugins
 
 #: prefix of a value read from the ground-truth file instead of computed
 STORED_PREFIX = "zc:"
@@ -63,7 +66,7 @@ class Proxy:
     higher_is_better: bool = True
     family: str = ""                               # "swap": this paper's proxies (drawn bold)
     description: str = ""
-    module: str = field(default="", compare=False)
+    module: str = field(default="", compare=False)  # where it is defined: module, or plugin file
 
     @property
     def per_arch(self) -> bool:
@@ -138,6 +141,7 @@ def _add(name, compute, over_set, needs, needs_labels, needs_blocks, higher_is_b
         raise ValueError(f"proxy {name!r}: a set proxy gives over_set and the names it reads (needs=); "
                          "a per-network proxy gives neither")
     module = getattr(source, "__module__", "?")
+    module = getattr(sys.modules.get(module), "__swap_plugin_file__", module)  # a plugin file: its path
     if name in _PROXIES:
         raise ValueError(f"proxy {name!r} is registered twice ({_PROXIES[name].module} and {module}): "
                          "pick another name")
@@ -148,8 +152,6 @@ def _add(name, compute, over_set, needs, needs_labels, needs_blocks, higher_is_b
 
 
 def _registry() -> Dict[str, Proxy]:
-    from ..plugins import load_env_plugins
-
     load_env_plugins()
     return _PROXIES
 

@@ -20,6 +20,8 @@ from typing import Any, Callable, Dict, Hashable, Iterator, List, Mapping, Optio
 import numpy as np
 import torch.nn as nn
 
+from ..plugins import load_env_plugins
+
 Arch = Hashable
 
 
@@ -146,13 +148,18 @@ def parse_literal(text: str) -> Any:
 def integral(x: Any) -> Any:
     """:func:`to_plain`, and integral floats (``2.0``) made ints: benchmark files have
     always been read that way. Other objects (dicts, named tuples) pass unchanged."""
-    if isinstance(x, np.ndarray):
-        x = x.tolist()
-    if type(x) in (list, tuple):
+    t = type(x)
+    if t is int:
+        return x
+    if t is tuple or t is list:
         return tuple(integral(v) for v in x)
-    x = to_plain(x)
-    if isinstance(x, float) and x.is_integer():
+    if t is np.ndarray:
+        return integral(x.tolist())
+    if isinstance(x, np.integer):
         return int(x)
+    if isinstance(x, (float, np.floating)):
+        f = float(x)
+        return int(f) if f.is_integer() else f
     return x
 
 
@@ -186,6 +193,8 @@ def register_space(name: str) -> Callable[[Type[SearchSpace]], Type[SearchSpace]
         taken = [a for a in cls.aliases if a.lower() in _SPACES or a.lower() == name]
         if taken:
             raise ValueError(f"search space {name!r}: alias(es) {taken} are names of registered spaces")
+        if any(name in {a.lower() for a in c.aliases} for c in _SPACES.values()):
+            raise ValueError(f"search space {name!r}: that name is an alias of a registered space")
         cls.name = name
         _SPACES[name] = cls
         return cls
@@ -194,8 +203,6 @@ def register_space(name: str) -> Callable[[Type[SearchSpace]], Type[SearchSpace]
 
 
 def _registry() -> Dict[str, Type[SearchSpace]]:
-    from ..plugins import load_env_plugins
-
     load_env_plugins()
     return _SPACES
 
@@ -217,8 +224,10 @@ def canonical_space(name: str, *, naslib: bool = False) -> str:
     ``"nasbench201"`` -> ``"nb201"``); a ValueError listing the spaces otherwise, or saying
     which spaces an ambiguous name could be. ``naslib=True`` reads a name from NASLib's
     files, where NASLib's names of a benchmark win (NASLib calls NB301 ``darts`` too)."""
-    key = str(name).strip().lower()
     reg = _registry()
+    if not naslib and name in reg:  # a registered name is never another space's alias
+        return name
+    key = str(name).strip().lower()
     claims = _claims(key, naslib)
     if naslib and len(claims) == 1:
         return claims[0]
