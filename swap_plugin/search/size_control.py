@@ -13,7 +13,7 @@ from typing import List, Sequence, Tuple
 import numpy as np
 from scipy import stats
 
-from ..studies.report import read_json_file, write_figure, write_text_report
+from ..studies.report import finish_figure, read_json_file, write_text_report
 from .runner import SearchConfig, run_search
 
 #: (μ, seed, evaluation-size params in M, search seconds, genotype) of one search
@@ -65,9 +65,6 @@ def write(rows: Sequence[Row], mus: Sequence[float], results, command: str) -> l
     ax.plot(mus, [sizes[mu_of == m].mean() for m in mus], "k--", lw=1, label="mean")
     ax.set_xlabel("μ = σ (thousand parameters of the scoring network)")
     ax.set_ylabel("found genotype, params (M)\nC=36, 20 cells")
-    ax.set_title(f"SWAP-NAS model-size control, Spearman {rho:.2f}")
-    ax.legend()
-    fig.tight_layout()
-    write_figure(fig, res_dir / "size_control.png", dpi=130)
-    plt.close(fig)
+    finish_figure(fig, ax, res_dir / "size_control.png",
+                  title=f"SWAP-NAS model-size control, Spearman {rho:.2f}")
     return lines

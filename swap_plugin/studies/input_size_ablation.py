@@ -9,7 +9,7 @@ from typing import List, Sequence, Tuple
 
 from .config import StudyConfig, config_path
 from .correlate import run_study
-from .report import write_figure, write_text_report
+from .report import finish_figure, write_text_report
 
 PROXIES = ("activation_patterns", "swap", "reg_swap")
 
@@ -41,9 +41,5 @@ def write(rows: Sequence[Tuple], results, command: str, n: int, samples: int) ->
         ax.plot([r[0] for r in rows], [r[i + 1] for r in rows], "o-", label=name)
     ax.set_xlabel("input size (pixels per side)")
     ax.set_ylabel("Spearman ρ (NB201, CIFAR-10)")
-    ax.set_title(f"Table 3 ablation, {n} archs, S={samples}")
-    ax.legend()
-    fig.tight_layout()
-    write_figure(fig, res / "ablation_table3.png", dpi=130)
-    plt.close(fig)
+    finish_figure(fig, ax, res / "ablation_table3.png", title=f"Table 3 ablation, {n} archs, S={samples}")
     return lines

@@ -124,6 +124,19 @@ def write_figure(fig, path, **savefig_kw) -> Path:
     return atomic_write_bytes(path, buf.getvalue())
 
 
+def finish_figure(fig, ax, path, *, title: str, dpi: int = 130) -> Path:
+    """Title, legend and tight layout for a one-axes figure, then :func:`write_figure` and
+    close it (the last steps every artefact plot shares)."""
+    import matplotlib.pyplot as plt
+
+    ax.set_title(title)
+    ax.legend()
+    fig.tight_layout()
+    out = write_figure(fig, path, dpi=dpi)
+    plt.close(fig)
+    return out
+
+
 def write_report(path, lines: Sequence[str], echo: Optional[int] = None) -> Path:
     """Write ``lines`` (one trailing newline) to ``path`` (:func:`write_text_report`);
     print the first ``echo`` lines (all by default)."""
