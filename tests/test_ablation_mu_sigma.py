@@ -85,6 +85,10 @@ def test_one_csv_one_figure_one_report_for_all_tasks(tmp_path):
                          "tnb101_micro,jigsaw,zc,valid_top1,7,1.0,2.0,0.2500,0.1250",
                          "tnb101_micro,jigsaw,zc,valid_top1,7,1.0,4.0,-0.5000,0.0000"]
     assert paths["png"].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    from PIL import Image
+
+    with Image.open(paths["png"]) as im:  # stored with a palette: the 23-panel figure stays small
+        assert im.mode == "P" and len(im.getpalette()) // 3 <= 256
     fig = abl.grids_figure(grids)
     panels = [ax for ax in fig.axes if ax.images]
     assert [ax.get_title() for ax in panels] == ["nb201 cifar10", "tnb101_micro jigsaw (zc archs)"]

@@ -166,7 +166,7 @@ def write_outputs(paths: dict, grids: Sequence[TaskGrid], summary_lines: Sequenc
     check_report_target(paths["md"], md_text)
     write_text_report(paths["csv"], csv_text)
     fig = grids_figure(grids)
-    write_figure(fig, paths["png"], dpi=110)
+    write_figure(fig, paths["png"], dpi=110, palette=True)  # 23 panels: keep the file small
     import matplotlib.pyplot as plt
     plt.close(fig)
     write_report(paths["md"], summary_lines)
