@@ -2,7 +2,7 @@
 
 The adapter logic, the lazy exports and the runners' scipy correlations are tested
 without NASLib (a duck-typed fake graph). The tests marked by the ``naslib`` fixture
-need NASLib on PYTHONPATH (``source /work/naslib-dev/env.sh``) and are skipped, with
+need NASLib on PYTHONPATH (``export PYTHONPATH=/path/to/NASLib``, README: NASLib) and are skipped, with
 the reason, otherwise.
 """
 import json
@@ -162,7 +162,7 @@ def test_zc_runner_scipy_correlations():
 # ---- with NASLib ---------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def naslib():
-    pytest.importorskip("naslib", reason="NASLib not on PYTHONPATH (source /work/naslib-dev/env.sh)")
+    pytest.importorskip("naslib", reason="NASLib not on PYTHONPATH (export PYTHONPATH=/path/to/NASLib; see docs/naslib.md)")
     try:
         from naslib.search_spaces import NasBench201SearchSpace  # noqa: F401
         from naslib.defaults.trainer import Trainer  # noqa: F401

@@ -14,11 +14,11 @@ Per arch, one forward per draw; the per-layer patterns come from the same hooks 
 scorer uses. Records go to OUT/{dataset}_draws{R}.jsonl as they are computed (a killed run
 resumes). Ψ over all units of draw 0 is the study's swap for the same arch and seed.
 
-    python experiments/aggregation/aggregation.py --out /work/runs/explore_agg
-    python experiments/aggregation/aggregation.py --space nb301 --draws 1 --out /work/runs/explore_agg \
+    python experiments/aggregation/aggregation.py --out runs/explore_agg
+    python experiments/aggregation/aggregation.py --space nb301 --draws 1 --out runs/explore_agg \
         --report experiments/aggregation/report_nb301.md
     python experiments/aggregation/aggregation.py --space nb101 --draws 1 --gt-sources table zc \
-        --out /work/runs/explore_agg --report experiments/aggregation/report_nb101.md
+        --out runs/explore_agg --report experiments/aggregation/report_nb101.md
 """
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ The weights differ (NASLib's init vs the study's seeded one), so the scores are 
 equal; the question is whether they rank archs alike and correlate alike with accuracy.
 The ρ difference gets a paired bootstrap interval over archs (seeded).
 
-    source /work/naslib-dev/env.sh   # NASLib on PYTHONPATH, only for the --add-scores step
+    export PYTHONPATH=/path/to/NASLib   # NASLib on PYTHONPATH, only for the --add-scores step
     swap-nas naslib zc --config-file CFG --zc-json ZC --add-scores OUT.json \\
         --limit 300 test_size 300
     python experiments/compare_naslib_graph/compare_naslib_graph.py --pair nb301 cifar10 OUT.json RUN/records_seed0.jsonl

@@ -10,8 +10,8 @@ against the paper's regularised SWAP-Score:
 - ``↑`` the whole interval lies above it (above the high end);
 - ``≈`` the interval overlaps it: a second sample of archs could give the paper's figure.
 
-    python experiments/correlation_intervals/correlation_intervals.py --runs /work/runs/nb_mu /work/runs/nb_mu_zc \\
-        /work/runs/tnb_mu /work/runs/ens_xspace --command-file CMDS --report experiments/correlation_intervals/report.md
+    python experiments/correlation_intervals/correlation_intervals.py --runs runs/nb_mu runs/nb_mu_zc \\
+        runs/tnb_mu runs/ens_xspace --command-file CMDS --report experiments/correlation_intervals/report.md
 """
 from __future__ import annotations
 

@@ -7,8 +7,8 @@ its Ψ over k seeds. For each k the report gives the mean ± std of ρ over ever
 of the seeds, for Ψ and for Ψ' = Ψ · f(Θ) with the study's μ/σ (f(Θ) is the same in every
 draw). No re-scoring.
 
-    python experiments/draws/draws.py --runs /work/runs/corr15 /work/runs/s16/nb101_zc_bench \\
-        /work/runs/s16/tnb_all --command-file CMDS --out experiments/draws/report.md
+    python experiments/draws/draws.py --runs runs/corr15 runs/s16/nb101_zc_bench \\
+        runs/s16/tnb_all --command-file CMDS --out experiments/draws/report.md
 """
 from __future__ import annotations
 

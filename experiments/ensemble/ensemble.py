@@ -25,8 +25,8 @@ swap_ensemble/{seed}/scores.json (NASLib's layout, what `swap-nas heatmap` reads
 Computed proxy values go to OUT/{proxy}/{space}_{dataset}_seed{seed}_{settings}.jsonl as
 they are computed (resumable; shared by every part that scores the same networks).
 
-    python experiments/ensemble/ensemble.py --zc-runs /work/runs/zc --paper-runs /work/runs/paper \\
-        --full-runs /work/runs/full_in16_ens --seeds 0-4 --out /work/runs/explore_ensemble
+    python experiments/ensemble/ensemble.py --zc-runs runs/zc --paper-runs runs/paper \\
+        --full-runs runs/full_in16_ens --seeds 0-4 --out runs/explore_ensemble
 """
 from __future__ import annotations
 

@@ -17,7 +17,7 @@ reports, per draw, without re-scoring:
   from the ``--search`` JSON (without one: scripts/search_nb201.py's defaults, μ = σ = 1.5 M,
   population 40).
 
-    python experiments/full_space/full_space.py --runs /work/runs/full_in16 --dataset ImageNet16-120 \\
+    python experiments/full_space/full_space.py --runs runs/full_in16 --dataset ImageNet16-120 \\
         --search experiments/search_nb201_variants/search_nb201_in16_mu1_c200.json --simulate-cycles 100 200 400 \\
         --simulate-populations 20 40 80 --out experiments/full_space/report_in16.md
 """

@@ -14,8 +14,8 @@ mean ρ of each proxy found there; with ``--member-runs`` (studies that scored
 ``swap_ensemble``) the ρ of this project's SynFlow, Jacobian covariance and progressivity,
 read from the members in their records.
 
-    python experiments/nb101_sets/nb101_sets.py --runs /work/runs/corr15 /work/runs/zc14 \
-        --member-runs /work/runs/s16/nb101_members --command-file CMDS
+    python experiments/nb101_sets/nb101_sets.py --runs runs/corr15 runs/zc14 \
+        --member-runs runs/s16/nb101_members --command-file CMDS
 """
 from __future__ import annotations
 

@@ -7,7 +7,7 @@ each size, so what the reduction changes is on record. At 256 most archs reach Î
 with S = 16, where Î¨ ranks nothing; ``--samples 16 32`` also asks whether more images lift
 that ceiling.
 
-    python experiments/tnb_input_size/tnb_input_size.py --n 150 --workers 2 --out /work/runs/explore_tnb_size
+    python experiments/tnb_input_size/tnb_input_size.py --n 150 --workers 2 --out runs/explore_tnb_size
     python experiments/tnb_input_size/tnb_input_size.py --sizes 64 128 256 --samples 16 32 ...
 """
 from __future__ import annotations

@@ -13,8 +13,8 @@ With ``--runs`` (`swap-nas correlate` output trees) the report adds our swap ρ 
 the mean over the seeds found there, for contrast; ``--command-file`` lists the commands
 that produced them.
 
-    python experiments/tnb_structure/tnb_structure.py --runs /work/runs/corr15 /work/runs/tnb_macro_s32 \
-        --command-file /work/runs/tnb_structure_cmds.txt
+    python experiments/tnb_structure/tnb_structure.py --runs runs/corr15 runs/tnb_macro_s32 \
+        --command-file runs/tnb_structure_cmds.txt
 """
 from __future__ import annotations
 
