@@ -215,6 +215,11 @@ def main(argv: Optional[List[str]] = None) -> int:
         print(f"swap-nas: error: {err}", file=sys.stderr)
         return 2
     args = build_parser().parse_args(argv)
+    try:  # argparse also takes an abbreviation (--plug X), which the scan above does not see
+        load_plugins(getattr(args, "plugin", []))
+    except PluginError as err:
+        print(f"swap-nas: error: {err}", file=sys.stderr)
+        return 2
     try:
         return args.func(args)
     except (ValueError, FileNotFoundError, KeyError, TypeError) as err:

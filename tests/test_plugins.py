@@ -107,6 +107,10 @@ def test_a_space_from_outside_is_scored_correlated_and_searched(tmp_path, regist
     env = {**os.environ, "SWAP_PLUGINS": f"{TOY_PROXY},{TOY_SPACE}"}
     r2 = subprocess.run(CLI + score, capture_output=True, text=True, cwd=ROOT, env=env)
     assert r2.returncode == 0 and json.loads(r2.stdout)["swap"] == json.loads(r.stdout)["swap"], r2.stderr
+    # ... and by an abbreviation that argparse accepts (--plug): loaded too, never skipped
+    r3 = subprocess.run(CLI + score[:1] + ["--plug", str(TOY_SPACE)] + score[1:], capture_output=True,
+                        text=True, cwd=ROOT)
+    assert r3.returncode == 0 and json.loads(r3.stdout)["swap"] == json.loads(r.stdout)["swap"], r3.stderr
 
     # swap-nas correlate --space toy, with the toy proxy, over its 12 archs
     assert main(["correlate", "--space", "toy", "--config", str(toy_study(tmp_path)), "--quiet"]) == 0
