@@ -179,6 +179,7 @@ def test_make_default_images_reads_the_official_release_and_balances_classes(tmp
     with pytest.raises(FileExistsError, match="--force"):
         mk.make(tmp_path, out=tmp_path / "o")
     assert (tmp_path / "o" / "README.txt").read_text() == "mine"
+    assert not (tmp_path / "o" / "cifar10_test_64.npz").exists()  # checked before anything is written
 
 
 def test_without_a_data_directory_cifar10_falls_back_to_the_embedded_images(no_data_env):

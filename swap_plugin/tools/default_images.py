@@ -30,7 +30,7 @@ from typing import Dict, List, Optional, Tuple
 
 import numpy as np
 
-from ..files import OutputExistsError
+from ..files import write_outputs_guarded
 
 OUT_DIR = Path(__file__).resolve().parents[1] / "data" / "default_images"
 NPZ_NAME = "cifar10_test_64.npz"
@@ -154,19 +154,6 @@ def build(source: Path) -> Tuple[bytes, str]:
     return data, note
 
 
-def write(path: Path, content: bytes, force: bool) -> str:
-    if path.exists():
-        if path.read_bytes() == content:
-            return "unchanged"
-        if not force:
-            raise OutputExistsError(f"{path} exists with other content; pass --force to replace it "
-                             "(or --out another folder)")
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(content)
-    tmp.replace(path)
-    return "written"
-
-
 def make(source: Optional[Path] = None, download: Optional[str] = None, out: Path = OUT_DIR,
          force: bool = False) -> List[Tuple[str, Path]]:
     """Write the .npz and its note into ``out`` from ``source`` (None: the data directory's
@@ -186,5 +173,6 @@ def make(source: Optional[Path] = None, download: Optional[str] = None, out: Pat
     data, note = build(Path(source).expanduser())
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    return [(write(out / name, content, force), out / name)
-            for name, content in ((NPZ_NAME, data), (NOTE_NAME, note.encode("utf-8")))]
+    state = write_outputs_guarded({out / NPZ_NAME: data, out / NOTE_NAME: note.encode("utf-8")},
+                                  overwrite=force, how="pass --force to replace it (or --out another folder)")
+    return [("unchanged" if how == "unchanged" else "written", path) for path, how in state.items()]
