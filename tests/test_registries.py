@@ -99,3 +99,12 @@ def test_older_study_trees_read_their_bare_stored_names_as_stored(tmp_path):
     scores("nwot", {})  # a NASLib run's own proxy
     assert name_in_file(old, "synflow") == "zc:synflow" and name_in_file(old, "zc:synflow") == "zc:synflow"
     assert sorted(r.proxy for r in collect([tmp_path])) == ["jacov", "nwot", "reg_swap", "zc:synflow"]
+
+
+def test_naslib_runner_names_come_from_the_space_registry():
+    from swap_plugin.naslib.runners import our_space
+
+    old_table = {"nasbench201": "nb201", "nasbench101": "nb101", "nasbench301": "nb301",
+                 "transbench101_micro": "tnb101_micro", "transbench101_macro": "tnb101_macro"}
+    assert {n: our_space(n) for n in old_table} == old_table
+    assert our_space("darts") == "darts" and our_space("asr") == "asr"  # unclaimed: passed through

@@ -68,9 +68,15 @@ from ..files import atomic_write_json
 
 logger = logging.getLogger("swap_plugin.zc_runner")
 
-#: NASLib search-space name -> swap_plugin.benchmarks space name
-SPACES = {"nasbench201": "nb201", "nasbench101": "nb101", "nasbench301": "nb301",
-          "transbench101_micro": "tnb101_micro", "transbench101_macro": "tnb101_macro"}
+def our_space(naslib_name: str) -> str:
+    """The registered space of a NASLib ``search_space`` name (``nasbench201`` -> ``nb201``;
+    the space registry owns the names); a name no space claims is passed through."""
+    from ..spaces import canonical_space
+
+    try:
+        return canonical_space(naslib_name)
+    except ValueError:
+        return naslib_name
 
 
 def require_naslib() -> None:
@@ -219,7 +225,7 @@ def load_zc_api(zc_json: Optional[str], search_space: str, dataset: str) -> dict
         return get_zc_benchmark_api(search_space, dataset)
     from swap_plugin.benchmarks import read_zc_json, to_current_layout
 
-    return to_current_layout(read_zc_json(zc_json), SPACES.get(search_space, search_space))[dataset]
+    return to_current_layout(read_zc_json(zc_json), our_space(search_space))[dataset]
 
 
 def proxy_scores(config, keys: Sequence[str], proxy: str, loader=None) -> Dict[str, tuple]:
@@ -256,7 +262,7 @@ def add_scores_to_copy(config, src: str, dst: str, proxy: str, limit: Optional[i
     ``overwrite`` (:func:`swap_plugin.benchmarks.add_proxy_scores`)."""
     from swap_plugin.benchmarks import add_proxy_scores, check_zc_destination
 
-    space = SPACES.get(config.search_space, config.search_space)
+    space = our_space(config.search_space)
     if not overwrite:  # before minutes of scoring, not after
         check_zc_destination(src, dst, proxy, space=space, layout="current")
     zc = load_zc_api(src, config.search_space, config.dataset)
