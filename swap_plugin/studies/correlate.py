@@ -49,7 +49,7 @@ def _init_worker(cfg_dict: dict, seed: int, threads: Optional[int], x: torch.Ten
         torch.set_num_threads(threads)
     load_plugins(plugins)  # a spawned worker has not loaded the parent's --plugin modules
     cfg = StudyConfig.from_dict(cfg_dict)
-    _STATE.update(cfg=cfg, space=get_space(cfg.space), seed=seed,
+    _STATE.update(cfg=cfg, space=get_space(cfg.space), seed=seed, extra=extra_names(cfg.proxies),
                   scorer=SwapScorer(x, repeats=cfg.repeats, init=cfg.init, seed=seed,
                                     mode=cfg.mode, device=cfg.device, progress=False))
 
@@ -73,7 +73,7 @@ def _score_arch(arch) -> dict:
     rec = {"key": key, "arch": arch, "swap": r.swap, "params": params, "scored_params": scored,
            "units": r.units, "per_repeat": list(r.per_repeat),
            "build_seconds": built - t0, "score_seconds": r.seconds}
-    return _add_values(rec, net, arch, r, _missing(rec, cfg.proxies))
+    return _add_values(rec, net, arch, r, _missing(rec, _STATE["extra"]))
 
 
 def _fill_arch(item) -> dict:
@@ -83,18 +83,24 @@ def _fill_arch(item) -> dict:
     arch, rec = item
     cfg, space = _STATE["cfg"], _STATE["space"]
     net = seeded_network(space, arch, cfg.dataset, _STATE["seed"], cfg.build)
-    return _add_values(dict(rec), net, arch, None, _missing(rec, cfg.proxies))
+    return _add_values(dict(rec), net, arch, None, _missing(rec, _STATE["extra"]))
 
 
 # per-arch values every record holds (from the SWAP scorer), whatever the proxies
 _CORE = ("swap", "params")
 
 
-def _missing(rec: dict, proxies) -> List[str]:
-    """The per-arch proxies that ``proxies`` need and ``rec`` lacks."""
+def extra_names(proxies) -> List[str]:
+    """The per-arch proxies that ``proxies`` need beyond the scorer's own values (resolved
+    once per study and worker, not per record)."""
     from ..proxies import per_arch_names
 
-    return [n for n in per_arch_names(proxies) if n not in _CORE and record_value(rec, n, None) is None]
+    return [n for n in per_arch_names(proxies) if n not in _CORE]
+
+
+def _missing(rec: dict, extra: List[str]) -> List[str]:
+    """The proxies of ``extra`` (:func:`extra_names`) that ``rec`` lacks."""
+    return [n for n in extra if record_value(rec, n, None) is None]
 
 
 def _add_values(rec: dict, net, arch, result, names: List[str]) -> dict:
@@ -104,11 +110,11 @@ def _add_values(rec: dict, net, arch, result, names: List[str]) -> dict:
 
     cfg, scorer = _STATE["cfg"], _STATE["scorer"]
     seconds = dict(rec.get("proxy_seconds", {}))
+    ctx = dict(scorer=scorer, dataset=cfg.dataset, space=cfg.space, arch=arch)
+    if result is not None:
+        ctx["score"] = result
     for name in names:
         t = time.perf_counter()
-        ctx = dict(scorer=scorer, dataset=cfg.dataset, space=cfg.space, arch=arch)
-        if result is not None:
-            ctx["score"] = result
         rec[name] = get_proxy(name)(net, scorer.inputs, **ctx)
         seconds[name] = time.perf_counter() - t
     if seconds:
@@ -207,7 +213,7 @@ def score_seed(cfg: StudyConfig, seed: int, archs: list, progress: bool = True) 
     x = study_inputs(cfg, seed)
     store = RecordStore(base / f"records_seed{seed}.jsonl")
     _check_resume_key(base / f"records_seed{seed}.key.json", cfg, store)
-    todo, fill, seen = [], [], set()
+    todo, fill, seen, extra = [], [], set(), extra_names(cfg.proxies)
     for a in archs:
         k = space.hash(a)
         if k in seen:
@@ -215,7 +221,7 @@ def score_seed(cfg: StudyConfig, seed: int, archs: list, progress: bool = True) 
         seen.add(k)
         if k not in store:
             todo.append(a)
-        elif _missing(store.get(k), cfg.proxies):
+        elif _missing(store.get(k), extra):
             fill.append((a, store.get(k)))
     bar = tqdm(total=len(archs), initial=len(archs) - len(todo) - len(fill), disable=not progress,
                desc=f"{cfg.space}/{cfg.dataset} seed {seed}", unit="arch", dynamic_ncols=True)
