@@ -211,8 +211,8 @@ def score_seed(cfg: StudyConfig, seed: int, archs: list, progress: bool = True) 
     # the batch is loaded here, not in the workers: a pool whose initializer raises
     # respawns workers forever instead of failing
     x = study_inputs(cfg, seed)
-    store = RecordStore(base / f"records_seed{seed}.jsonl")
-    _check_resume_key(base / f"records_seed{seed}.key.json", cfg, store)
+    store = RecordStore(tree.records_path(base, seed))
+    _check_resume_key(tree.key_path(base, seed), cfg, store)
     todo, fill, seen, extra = [], [], set(), extra_names(cfg.proxies)
     for a in archs:
         k = space.hash(a)
@@ -249,18 +249,18 @@ def score_seed(cfg: StudyConfig, seed: int, archs: list, progress: bool = True) 
     return store
 
 
-def _check_resume_key(path: Path, cfg: StudyConfig, store: Optional[RecordStore] = None) -> None:
+def _check_resume_key(path: Path, cfg: StudyConfig, store: RecordStore) -> None:
     """Refuse to mix records scored with different settings into one store: ``path`` (the
     store's ``.key.json``) records the settings its records were scored with."""
     key = json.loads(json.dumps(cfg.scoring_key()))
-    records = path.with_name(path.name[:-len(".key.json")] + ".jsonl")
+    records = store.path
     todo = (f"Restore it (e.g. from a backup or a copy of this study), or move {records} "
             "elsewhere to rescore its archs from scratch; nothing was deleted")
     if path.exists():
         try:
             old = read_json(path, "the scoring settings of the records in " + records.name, todo)
         except CorruptFileError:
-            if store is not None and len(store) == 0:  # it guards no record: write it anew
+            if len(store) == 0:  # it guards no record: write it anew
                 warnings.warn(f"{path} was unreadable and guards no records: rewritten", stacklevel=3)
                 atomic_write_json(path, key, sort_keys=True)
                 return
@@ -270,7 +270,7 @@ def _check_resume_key(path: Path, cfg: StudyConfig, store: Optional[RecordStore]
             raise ValueError(f"{path.parent} holds records scored with other settings "
                              f"({'; '.join(diff) or old}); use another --out, or move "
                              f"{records.name} and {path.name} elsewhere to rescore")
-    elif store is not None and len(store):
+    elif len(store):
         raise CorruptFileError(f"{path} is missing, but {records} holds {len(store)} records: the "
                                f"file records the settings they were scored with. {todo}")
     else:
@@ -317,7 +317,7 @@ def run_study(cfg: StudyConfig, progress: bool = True) -> Dict[str, Dict[int, di
                     "values_from": "ground truth file" if is_stored(proxy) else get_proxy(proxy).module}
             if proxy == "swap_ensemble":  # what the name stood for when this was scored
                 conf["ensemble_members"] = cfg.scoring_key()["ensemble_members"]
-            write_scores(study_dir(cfg) / proxy / str(seed) / "scores.json", conf, res)
+            write_scores(tree.scores_path(study_dir(cfg), proxy, seed), conf, res)
             summary[proxy][seed] = {k: v for k, v in res.items() if not k.startswith("full_")}
             summary[proxy][seed].update(mu=mu, sigma=sigma)
     return summary
