@@ -27,7 +27,6 @@ class RecordStore:
     def __init__(self, path: os.PathLike):
         self.path = Path(path)
         self._records: Dict[str, dict] = {}
-        self._good: List[bytes] = []               # the complete record lines, as read
         self._bad: List[Tuple[int, bytes, str]] = []  # (1-based line, raw bytes, why)
         self._newline_missing = False              # last line a complete record without "\n"
         self._writable = False  # folder made and skipped lines set aside: done at the first append
@@ -37,27 +36,23 @@ class RecordStore:
         if not self.path.exists():
             return
         with open(self.path, "rb") as fh:
-            lines = fh.read().splitlines(keepends=True)
-        for no, raw in enumerate(lines, 1):
-            if not raw.strip():
-                continue  # a blank line holds nothing
-            why = None
-            try:
-                rec = json.loads(raw)
-            except (json.JSONDecodeError, UnicodeDecodeError):
-                why = "cut off at the end of the file" if no == len(lines) and not raw.endswith(b"\n") \
-                    else "not JSON"
-            else:
-                if not isinstance(rec, dict) or not isinstance(rec.get("key"), str):
-                    why = 'no "key"'
-            if why is not None:
-                self._bad.append((no, raw, why))
-                continue
-            if not raw.endswith(b"\n"):
-                self._newline_missing = True
-                raw += b"\n"
-            self._records[rec["key"]] = rec
-            self._good.append(raw)
+            for no, raw in enumerate(fh, 1):  # streamed: only a file's last line lacks "\n"
+                if not raw.strip():
+                    continue  # a blank line holds nothing
+                why = None
+                try:
+                    rec = json.loads(raw)
+                except (json.JSONDecodeError, UnicodeDecodeError):
+                    why = "not JSON" if raw.endswith(b"\n") else "cut off at the end of the file"
+                else:
+                    if not isinstance(rec, dict) or not isinstance(rec.get("key"), str):
+                        why = 'no "key"'
+                if why is not None:
+                    self._bad.append((no, raw, why))
+                    continue
+                if not raw.endswith(b"\n"):
+                    self._newline_missing = True
+                self._records[rec["key"]] = rec
         if self._bad:
             warnings.warn(f"{self.path}: skipped {describe_lines(self._bad)}; every other record is "
                           "kept, the archs of these lines count as not scored, and the lines are "
@@ -85,15 +80,18 @@ class RecordStore:
         if self._bad:
             side = write_aside(self.path, "unreadable", b"".join(
                 raw if raw.endswith(b"\n") else raw + b"\n" for _, raw, _ in self._bad))
-            atomic_write_bytes(self.path, b"".join(self._good))
+            skipped = set(self.skipped_lines)
+            with open(self.path, "rb") as fh:  # the complete record lines, read again
+                good = [raw if raw.endswith(b"\n") else raw + b"\n"
+                        for no, raw in enumerate(fh, 1) if no not in skipped and raw.strip()]
+            atomic_write_bytes(self.path, b"".join(good))
             warnings.warn(f"{self.path}: moved {describe_lines(self._bad)} to {side} "
-                          f"({len(self._good)} complete records kept in place)", stacklevel=3)
+                          f"({len(good)} complete records kept in place)", stacklevel=3)
             self._bad = []
         elif self._newline_missing:
             with open(self.path, "ab") as fh:  # complete the last record's line
                 fh.write(b"\n")
         self._newline_missing = False
-        self._good = []  # only needed for the rewrite
         self._writable = True
 
     def append(self, record: dict) -> None:
